@@ -1,0 +1,152 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { requestWindowFor } from './requestWindow';
+import type { ThoughtlyFailure, ThoughtlyResponse } from './send';
+import { describeFailure, isFailure, normalizeBaseUrl, sendToThoughtly } from './send';
+
+export type ThoughtlyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+
+export interface ThoughtlyCredentials {
+	apiToken: string;
+	teamId: string;
+	baseUrl?: string;
+	requestsPerMinute?: number;
+}
+
+export interface ThoughtlyRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, IDs already encoded, e.g. `/contact/cnt_1`. */
+	endpoint: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/**
+	 * `credential` (default) sends the credential's `x-api-token` and `team_id`; `none` sends no
+	 * credentials at all (automation webhooks, unless the team turned on webhook verification).
+	 */
+	authentication?: 'credential' | 'none';
+	/** The input item the request is made for, so errors point at it. */
+	itemIndex?: number;
+}
+
+export const THOUGHTLY_CREDENTIAL = 'thoughtlyApi';
+/** The largest page Thoughtly serves: Return All asks for this, to need the fewest requests. */
+export const MAX_PAGE_SIZE = 50;
+
+export async function thoughtlyApiRequest(
+	this: ThoughtlyContext,
+	request: ThoughtlyRequest,
+): Promise<unknown> {
+	const credentials = await this.getCredentials<ThoughtlyCredentials>(
+		THOUGHTLY_CREDENTIAL,
+		request.itemIndex,
+	);
+	const baseURL = normalizeBaseUrl(credentials.baseUrl);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL,
+		url: request.endpoint,
+		json: true,
+		// Thoughtly reads query arrays as repeated keys (`tags=a&tags=b`), the spec's form/explode.
+		arrayFormat: 'repeat',
+	};
+	if (request.qs && Object.keys(request.qs).length) options.qs = request.qs;
+	if (request.body !== undefined) options.body = request.body;
+
+	const send =
+		request.authentication === 'none'
+			? async (o: IHttpRequestOptions) => await this.helpers.httpRequest(o)
+			: async (o: IHttpRequestOptions) =>
+					await this.helpers.httpRequestWithAuthentication.call(this, THOUGHTLY_CREDENTIAL, o);
+
+	const window = requestWindowFor(
+		`${baseURL} ${credentials.apiToken}`,
+		credentials.requestsPerMinute ?? 100,
+	);
+	const outcome = await sendToThoughtly(send as (o: IHttpRequestOptions) => Promise<ThoughtlyResponse>, options, window);
+	if (isFailure(outcome)) throw toNodeApiError(this.getNode(), outcome, request.itemIndex);
+	return outcome.data;
+}
+
+export interface ThoughtlyPage {
+	records: IDataObject[];
+	total?: number;
+}
+
+/** Reads one page of a list endpoint (`page` is 0-based). */
+export async function thoughtlyApiRequestPage(
+	this: ThoughtlyContext,
+	request: Omit<ThoughtlyRequest, 'method' | 'body'> & { listKey: string; page: number; pageSize: number },
+): Promise<ThoughtlyPage> {
+	const { listKey, page, pageSize, ...rest } = request;
+	const data = await thoughtlyApiRequest.call(this, {
+		...rest,
+		method: 'GET',
+		qs: { ...request.qs, page, limit: pageSize },
+	});
+	return readList(this.getNode(), data, listKey, request.itemIndex);
+}
+
+/**
+ * Reads a list endpoint page after page. Without `limit` it reads until the list is exhausted,
+ * asking for the largest pages Thoughtly serves; with `limit` it stops as soon as it has that many.
+ * Pages are numbered, so the page size stays the same from the first request to the last.
+ */
+export async function thoughtlyApiRequestAllItems(
+	this: ThoughtlyContext,
+	request: Omit<ThoughtlyRequest, 'method' | 'body'> & { listKey: string; limit?: number },
+): Promise<IDataObject[]> {
+	const { limit, ...rest } = request;
+	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.max(1, Math.min(MAX_PAGE_SIZE, limit));
+	const records: IDataObject[] = [];
+	for (let page = 0; ; page++) {
+		const result = await thoughtlyApiRequestPage.call(this, { ...rest, page, pageSize });
+		records.push(...result.records);
+		if (limit !== undefined && records.length >= limit) return records.slice(0, limit);
+		if (result.records.length < pageSize) return records;
+		if (result.total !== undefined && (page + 1) * pageSize >= result.total) return records;
+	}
+}
+
+/**
+ * Thoughtly nests list results under a key named after the records (`data.contacts`); lists
+ * that are not documented may answer with a bare array, which is accepted too.
+ */
+function readList(node: INode, data: unknown, listKey: string, itemIndex?: number): ThoughtlyPage {
+	if (Array.isArray(data)) return { records: data as IDataObject[] };
+	if (data && typeof data === 'object') {
+		const list = (data as IDataObject)[listKey];
+		if (Array.isArray(list)) {
+			const total = (data as IDataObject).total ?? (data as IDataObject).count;
+			return {
+				records: list as IDataObject[],
+				total: typeof total === 'number' ? total : undefined,
+			};
+		}
+	}
+	throw new NodeApiError(node, { data } as JsonObject, {
+		message: `Thoughtly answered without the expected list of ${listKey}`,
+		description: 'The answer had neither a list under "' + listKey + '" nor a plain list.',
+		itemIndex,
+	});
+}
+
+function toNodeApiError(node: INode, failure: ThoughtlyFailure, itemIndex?: number): NodeApiError {
+	const { message, description } = describeFailure(failure);
+	const error = new NodeApiError(node, failure.response as unknown as JsonObject, {
+		message,
+		description,
+		httpCode: failure.status ? String(failure.status) : undefined,
+		itemIndex,
+	});
+	return error;
+}

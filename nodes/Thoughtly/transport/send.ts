@@ -1,0 +1,267 @@
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { RequestWindow } from './requestWindow';
+
+/** What a sender returns: n8n's full response, errors by status included. */
+export interface ThoughtlyResponse {
+	statusCode: number;
+	headers?: IDataObject;
+	body?: unknown;
+}
+
+export type Sender = (options: IHttpRequestOptions) => Promise<ThoughtlyResponse>;
+
+export interface ThoughtlySuccess {
+	data: unknown;
+}
+
+export interface ThoughtlyFailure {
+	/**
+	 * `status`: an HTTP error; `envelope`: a 2xx whose envelope carries an error; `unreadable`:
+	 * an answer that is not a Thoughtly envelope; `timeout` / `connection`: no answer at all.
+	 */
+	kind: 'status' | 'envelope' | 'unreadable' | 'timeout' | 'connection';
+	status?: number;
+	/** Thoughtly's own words, from the envelope's `error`. */
+	thoughtlyMessage?: string;
+	method: string;
+	endpoint: string;
+	attempts: number;
+	/** Whether the request could be sent again without risk (reads and deletes). */
+	repeatable: boolean;
+	/** What n8n shows under "Error details". */
+	response: IDataObject;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.thoughtly.com';
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Times a read or delete is sent again after a 5xx, a timeout or a lost connection. */
+const MAX_REPEATS = 2;
+/** Times any request is sent again after a 429 (Thoughtly did not act on it). */
+const MAX_RATE_LIMIT_RETRIES = 5;
+/** A longer Retry-After than this is reported rather than waited out inside an execution. */
+const MAX_RATE_LIMIT_WAIT_MS = 120_000;
+
+export function normalizeBaseUrl(baseUrl: string | undefined): string {
+	const url = (baseUrl ?? '').trim() || DEFAULT_BASE_URL;
+	return url.replace(/\/+$/, '');
+}
+
+export function isFailure(outcome: ThoughtlySuccess | ThoughtlyFailure): outcome is ThoughtlyFailure {
+	return 'kind' in outcome;
+}
+
+/**
+ * Sends one request to Thoughtly and reads its `{ data, error }` envelope. Requests are spaced by
+ * the token's request window; a 429 waits for Retry-After and is sent again. A 5xx or a missing
+ * answer is sent again only for GET and DELETE: a POST may already have taken effect, and a
+ * repeated `contact/call` would ring a person twice.
+ */
+export async function sendToThoughtly(
+	send: Sender,
+	options: IHttpRequestOptions,
+	window: RequestWindow,
+): Promise<ThoughtlySuccess | ThoughtlyFailure> {
+	const method = (options.method ?? 'GET').toUpperCase();
+	const repeatable = method === 'GET' || method === 'DELETE';
+	const request: IHttpRequestOptions = {
+		timeout: REQUEST_TIMEOUT_MS,
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	let repeats = 0;
+	let rateLimitRetries = 0;
+
+	for (let attempt = 1; ; attempt++) {
+		await window.acquire();
+		let response: ThoughtlyResponse | undefined;
+		let sendError: unknown;
+		try {
+			response = await send(request);
+		} catch (error) {
+			sendError = error;
+		}
+
+		const base = { method, endpoint: options.url, attempts: attempt, repeatable };
+		if (!response) {
+			const kind = isTimeout(sendError) ? 'timeout' : 'connection';
+			if (repeatable && repeats < MAX_REPEATS) {
+				await sleep(backoffMs(repeats++));
+				continue;
+			}
+			return { ...base, kind, response: { error: errorText(sendError) } };
+		}
+
+		const status = response.statusCode;
+		const envelope = readEnvelope(response.body);
+		const thoughtlyMessage = envelope ? messageOf(envelope.error) : undefined;
+		const details: IDataObject = { status, body: envelope ?? bodyExcerpt(response.body) };
+
+		if (status === 429) {
+			const waitMs = retryAfterMs(response.headers, rateLimitRetries);
+			if (rateLimitRetries < MAX_RATE_LIMIT_RETRIES && waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
+				rateLimitRetries++;
+				window.pause(waitMs);
+				continue;
+			}
+			return { ...base, kind: 'status', status, thoughtlyMessage, response: details };
+		}
+		if (status >= 500 && repeatable && repeats < MAX_REPEATS) {
+			await sleep(backoffMs(repeats++));
+			continue;
+		}
+		if (status >= 400 || status < 200) {
+			return { ...base, kind: 'status', status, thoughtlyMessage, response: details };
+		}
+		if (!envelope) return { ...base, kind: 'unreadable', status, response: details };
+		if (envelope.error !== null && envelope.error !== undefined) {
+			return { ...base, kind: 'envelope', status, thoughtlyMessage, response: details };
+		}
+		return { data: envelope.data };
+	}
+}
+
+/** Message and hint that a user reads when a request failed. */
+export function describeFailure(failure: ThoughtlyFailure): { message: string; description: string } {
+	const said = failure.thoughtlyMessage;
+	const where = `${failure.method} ${failure.endpoint}`;
+	const tries = failure.attempts > 1 ? ` It was tried ${failure.attempts} times.` : '';
+	const notRepeated =
+		' It was not sent again, because it may already have taken effect (a repeated call could ring the contact twice): check in Thoughtly before running it again.';
+
+	switch (failure.kind) {
+		case 'timeout':
+			return {
+				message: `Thoughtly did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds (${where})`,
+				description: failure.repeatable ? `The request timed out.${tries}` : `The request timed out.${notRepeated}`,
+			};
+		case 'connection':
+			return {
+				message: `The connection to Thoughtly failed (${where})`,
+				description: `${String(failure.response.error ?? 'No answer')}.${failure.repeatable ? tries : notRepeated}`,
+			};
+		case 'unreadable':
+			return {
+				message: `Thoughtly answered with something that is not a Thoughtly API response (HTTP ${failure.status})`,
+				description: `Check the Base URL in the Thoughtly credential: it should be the address of the Thoughtly API (${DEFAULT_BASE_URL}).`,
+			};
+		case 'envelope':
+			return {
+				message: said ?? 'Thoughtly reported an error',
+				description: `Thoughtly answered HTTP ${failure.status} but its response carries an error (${where}).`,
+			};
+		default:
+			break;
+	}
+
+	const status = failure.status ?? 0;
+	const message = said ?? `Thoughtly answered HTTP ${status}`;
+	if (status === 401) {
+		return {
+			message,
+			description:
+				'Thoughtly did not accept the API token and team ID. Copy both again from Settings → Developer in the Thoughtly dashboard into the Thoughtly credential.',
+		};
+	}
+	if (status === 403) {
+		return {
+			message,
+			description: /outbound/i.test(said ?? '')
+				? "This agent has outbound calling turned off. Turn it on in the agent's settings in Thoughtly, or choose another agent."
+				: 'Thoughtly does not allow this API token to do this in this team.',
+		};
+	}
+	if (status === 404) {
+		return {
+			message,
+			description:
+				"Nothing with this ID exists in the credential's Thoughtly team. Check the ID, and that the credential's team ID is the team that owns it.",
+		};
+	}
+	if (status === 429) {
+		return {
+			message,
+			description: `Thoughtly allows 100 requests per minute per API token and kept refusing after the node waited as asked.${tries} Process fewer items per run, or lower "Requests per Minute" in the credential if other tools share the token.`,
+		};
+	}
+	if (status >= 500) {
+		return {
+			message,
+			description: failure.repeatable
+				? `Thoughtly had a problem answering (${where}).${tries}`
+				: `Thoughtly had a problem answering (${where}).${notRepeated}`,
+		};
+	}
+	return { message, description: `Thoughtly refused the request (${where}, HTTP ${status}).` };
+}
+
+interface Envelope {
+	data?: unknown;
+	error?: unknown;
+}
+
+function readEnvelope(body: unknown): Envelope | undefined {
+	let value = body;
+	if (value instanceof Uint8Array) value = Buffer.from(value).toString('utf8');
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			return undefined; // not JSON: an HTML error page, a proxy's answer, a cut-off body
+		}
+	}
+	if (value && typeof value === 'object' && !Array.isArray(value) && ('data' in value || 'error' in value)) {
+		return value as Envelope;
+	}
+	return undefined;
+}
+
+function messageOf(error: unknown): string | undefined {
+	if (error === null || error === undefined) return undefined;
+	if (typeof error === 'string') return error;
+	if (typeof error === 'object') {
+		const { message, error: inner } = error as IDataObject;
+		if (typeof message === 'string' && message) return message;
+		if (typeof inner === 'string' && inner) return inner;
+		return JSON.stringify(error);
+	}
+	return String(error);
+}
+
+function bodyExcerpt(body: unknown): string {
+	const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : JSON.stringify(body ?? '');
+	return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/** Retry-After in seconds or as an HTTP date; without one, 1 s, 2 s, 4 s … */
+function retryAfterMs(headers: IDataObject | undefined, retry: number): number {
+	const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	const value = Array.isArray(header) ? header[0] : header;
+	if (value !== undefined && value !== null && String(value).trim() !== '') {
+		const seconds = Number(value);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(String(value));
+		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+	}
+	return 1000 * 2 ** retry;
+}
+
+function backoffMs(repeat: number): number {
+	return 500 * 2 ** repeat;
+}
+
+function isTimeout(error: unknown): boolean {
+	const causes = [error, (error as { cause?: unknown })?.cause];
+	return causes.some((e) => {
+		const { code, message } = (e ?? {}) as { code?: string; message?: string };
+		return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message ?? '');
+	});
+}
+
+function errorText(error: unknown): string {
+	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+	const { code, message } = (cause ?? error ?? {}) as { code?: string; message?: string };
+	return [code, message].filter(Boolean).join(': ') || 'No answer';
+}
