@@ -1,0 +1,93 @@
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
+
+import type { ThoughtlyPage } from '../transport';
+import { MAX_PAGE_SIZE, thoughtlyApiRequestPage } from '../transport';
+
+/**
+ * Resource locator lists. Thoughtly searches on its side (`search`), so the filter typed in the
+ * editor is sent along and every page holds only matching records; the pagination token is the
+ * next 0-based page number.
+ */
+export async function searchAgents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = pageFromToken(paginationToken);
+	const result = await thoughtlyApiRequestPage.call(this, {
+		endpoint: '/interview',
+		listKey: 'interviews',
+		qs: searchQuery(filter, { sort: 'title_asc' }),
+		page,
+		pageSize: MAX_PAGE_SIZE,
+	});
+	return {
+		results: result.records.map((agent) => ({
+			name: agentName(agent),
+			value: String(agent.id),
+		})),
+		paginationToken: nextPageToken(result, page),
+	};
+}
+
+export async function searchContacts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = pageFromToken(paginationToken);
+	const result = await thoughtlyApiRequestPage.call(this, {
+		endpoint: '/contact',
+		listKey: 'contacts',
+		qs: searchQuery(filter),
+		page,
+		pageSize: MAX_PAGE_SIZE,
+	});
+	return {
+		results: result.records.map(
+			(contact): INodeListSearchItems => ({
+				name: contactName(contact),
+				value: String(contact.id),
+			}),
+		),
+		paginationToken: nextPageToken(result, page),
+	};
+}
+
+function searchQuery(filter: string | undefined, extra: IDataObject = {}): IDataObject {
+	const search = filter?.trim();
+	return search ? { ...extra, search } : { ...extra };
+}
+
+function pageFromToken(token: string | undefined): number {
+	const page = Number(token);
+	return Number.isInteger(page) && page > 0 ? page : 0;
+}
+
+/** A next page exists while the total says so, or (without a total) while pages come back full. */
+function nextPageToken(result: ThoughtlyPage, page: number): string | undefined {
+	const seen = page * MAX_PAGE_SIZE + result.records.length;
+	const more =
+		result.total !== undefined ? seen < result.total : result.records.length === MAX_PAGE_SIZE;
+	return more && result.records.length > 0 ? String(page + 1) : undefined;
+}
+
+function agentName(agent: IDataObject): string {
+	const title = typeof agent.title === 'string' && agent.title.trim() ? agent.title : String(agent.id);
+	return agent.status === 'ARCHIVED' ? `${title} (archived)` : title;
+}
+
+/** "Avery Lee (+14155550123)": the name people know, with the number that tells namesakes apart. */
+function contactName(contact: IDataObject): string {
+	const name = typeof contact.name === 'string' ? contact.name.trim() : '';
+	const reach = [contact.phone_number, contact.email].find(
+		(value): value is string => typeof value === 'string' && value.trim() !== '',
+	);
+	if (name && reach) return `${name} (${reach})`;
+	return name || reach || String(contact.id);
+}
