@@ -1,0 +1,224 @@
+/**
+ * Starts a real n8n 2.40.7 (from the runtime cache, on Node 24) with a user folder of its own,
+ * listening on 127.0.0.1 only, and captures everything it logs.
+ *
+ * Facts about n8n 2.40.7 this relies on (read from its source):
+ * - Community packages are loaded from `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/n8n-nodes-*`
+ *   (the community-packages module's node loader scans that folder at start-up, whether or not
+ *   the package is recorded in the `installed_packages` table), and their node types are named
+ *   `<package name>.<node name>`, e.g. `n8n-nodes-thoughtly.thoughtly`.
+ * - `/healthz` answers as soon as the HTTP server listens, before migrations; `/rest/settings`
+ *   also answers early. `/healthz/readiness` turns 200 once the database is migrated and the
+ *   server is fully set up; active workflows are (re)activated right after, and the log then
+ *   says "Editor is now accessible via".
+ * - n8n spawns its JavaScript task runner as `node` from PATH, and runs `npm` from PATH for the
+ *   community-package installer: both must find the Node 24 runtime first.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { ensureRuntimeAsync, runtimePaths } from '../n8n-runtime';
+import { delay, freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
+
+export interface N8nServerOptions {
+	/** N8N_USER_FOLDER: n8n keeps `.n8n/` (database, config, community packages) inside it. */
+	userFolder: string;
+	/** 0 or absent picks a free port. */
+	port?: number;
+	/** Log level (N8N_LOG_LEVEL); the tests use `debug` to see how packages were loaded. */
+	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	/** Extra environment for n8n (wins over the defaults below). */
+	env?: Record<string, string>;
+	/** Where n8n's output is written (default `<userFolder>/n8n.log`, appended). */
+	logFile?: string;
+	/** Also echo n8n's output to this stream (e.g. process.stdout for `npm run dev`). */
+	echo?: NodeJS.WritableStream;
+	/** How long to wait for n8n to become ready (default 180 s). */
+	readyTimeoutMs?: number;
+}
+
+/** Lines n8n logs when a package of nodes could not be loaded. */
+const LOAD_ERROR_PATTERNS = [
+	/Failed to load package/i,
+	/Skipping package/i,
+	/is already loaded/i,
+	/Error loading package/i,
+	/Unrecognized node type/i,
+	/Unrecognized credential type/i,
+	/failed to load/i,
+	/Cannot find module/i,
+	/Package is not loaded/i,
+];
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function stripAnsi(text: string): string {
+	return text.replace(ANSI, '');
+}
+
+/** The environment every n8n the project starts gets, apart from the caller's additions. */
+export function n8nEnvironment(options: {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	logLevel: string;
+	nodeBinDir: string;
+}): Record<string, string> {
+	const { userFolder, port, brokerPort, logLevel, nodeBinDir } = options;
+	const base: Record<string, string> = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (value === undefined) continue;
+		// `npm run` exports npm_* variables (npm_config_local_prefix among them) that would make
+		// the npm n8n runs for community packages act on this repository instead of n8n's folder.
+		if (/^npm_/i.test(key)) continue;
+		// Nothing of the parent's n8n or Node settings may leak in (NODE_OPTIONS from jest, ...).
+		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|E2E_TESTS$)/.test(key)) continue;
+		base[key] = value;
+	}
+	const url = `http://127.0.0.1:${port}`;
+	return {
+		...base,
+		PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+		TMPDIR: path.join(userFolder, 'tmp'),
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		WEBHOOK_URL: `${url}/`,
+		N8N_SECURE_COOKIE: 'false',
+		DB_TYPE: 'sqlite',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_LOG_LEVEL: logLevel,
+		N8N_LOG_OUTPUT: 'console',
+		NO_COLOR: '1',
+	};
+}
+
+export class N8nServer {
+	readonly userFolder: string;
+	readonly logFile: string;
+	port = 0;
+	private proc?: GroupProcess;
+	private output = '';
+	private logStream?: WriteStream;
+	private readonly options: N8nServerOptions;
+
+	constructor(options: N8nServerOptions) {
+		this.options = options;
+		this.userFolder = path.resolve(options.userFolder);
+		this.logFile = options.logFile ?? path.join(this.userFolder, 'n8n.log');
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	get pid(): number | undefined {
+		return this.proc?.pid;
+	}
+
+	/** Everything n8n printed since this object started it (all runs), without colour codes. */
+	log(): string {
+		return stripAnsi(this.output);
+	}
+
+	/** Log lines that say a package of nodes or a credential failed to load. */
+	loadErrors(): string[] {
+		return this.log()
+			.split('\n')
+			.filter((line) => LOAD_ERROR_PATTERNS.some((pattern) => pattern.test(line)));
+	}
+
+	async start(): Promise<this> {
+		if (this.proc && !this.proc.hasExited()) throw new Error('n8n is already running');
+		const runtime = await ensureRuntimeAsync();
+		mkdirSync(path.join(this.userFolder, 'tmp'), { recursive: true });
+		if (!this.port) this.port = this.options.port || (await freePort());
+		const brokerPort = await freePort();
+		const env = {
+			...n8nEnvironment({
+				userFolder: this.userFolder,
+				port: this.port,
+				brokerPort,
+				logLevel: this.options.logLevel ?? 'info',
+				nodeBinDir: path.dirname(runtime.nodeBin),
+			}),
+			...this.options.env,
+		};
+		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
+		const runStart = this.output.length;
+		const proc = spawnGroup(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.proc = proc;
+		const collect = (chunk: Buffer) => {
+			const text = chunk.toString('utf8');
+			this.output += text;
+			this.logStream?.write(text);
+			this.options.echo?.write(text);
+		};
+		proc.child.stdout?.on('data', collect);
+		proc.child.stderr?.on('data', collect);
+
+		const timeout = this.options.readyTimeoutMs ?? 180_000;
+		try {
+			await waitFor(
+				`n8n on ${this.url} to become ready`,
+				async () => {
+					if (proc.hasExited()) {
+						throw new StopWaiting(
+							`n8n exited during start-up (${await proc.exited}). Its log:\n${stripAnsi(this.output.slice(runStart)).slice(-4000)}`,
+						);
+					}
+					const response = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
+					if (response?.status !== 200) return undefined;
+					return /Editor is now accessible via/.test(this.output.slice(runStart)) ? true : undefined;
+				},
+				timeout,
+				250,
+			);
+		} catch (error) {
+			await this.stop();
+			if (error instanceof StopWaiting) throw new Error(error.message);
+			throw new Error(`${(error as Error).message}\nn8n's log so far:\n${stripAnsi(this.output.slice(runStart)).slice(-4000)}`);
+		}
+		return this;
+	}
+
+	/** Stops n8n and every process it started (its task runner); keeps the user folder. */
+	async stop(): Promise<void> {
+		const proc = this.proc;
+		this.proc = undefined;
+		if (proc) await proc.stop();
+	}
+
+	/** Stops n8n and starts it again on the same port with the same user folder. */
+	async restart(): Promise<this> {
+		await this.stop();
+		// The port is released with the process; a short pause avoids racing a lingering socket.
+		await delay(200);
+		return await this.start();
+	}
+
+	/** Closes the log file; call after the last stop. */
+	async close(): Promise<void> {
+		await this.stop();
+		const stream = this.logStream;
+		this.logStream = undefined;
+		if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+	}
+}
+
+export { runtimePaths };
