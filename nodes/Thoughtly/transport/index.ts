@@ -117,6 +117,16 @@ export async function thoughtlyApiRequestAllItems(
 	}
 }
 
+/** Reads a list endpoint that takes no paging (`GET /webhooks`): one request, every record. */
+export async function thoughtlyApiRequestList(
+	this: ThoughtlyContext,
+	request: Omit<ThoughtlyRequest, 'method' | 'body'> & { listKey: string },
+): Promise<IDataObject[]> {
+	const { listKey, ...rest } = request;
+	const data = await thoughtlyApiRequest.call(this, { ...rest, method: 'GET' });
+	return readList(this.getNode(), data, listKey, request.itemIndex).records;
+}
+
 /**
  * Thoughtly nests list results under a key named after the records (`data.contacts`); lists
  * that are not documented may answer with a bare array, which is accepted too.

@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { properties } from './actions/versionDescription';
+import { listSearch } from './methods';
+
+export class Thoughtly implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Thoughtly',
+		name: 'thoughtly',
+		icon: { light: 'file:thoughtly.svg', dark: 'file:thoughtly.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create and call contacts with Thoughtly AI voice agents, and read their calls',
+		defaults: { name: 'Thoughtly' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'thoughtlyApi', required: true }],
+		properties,
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

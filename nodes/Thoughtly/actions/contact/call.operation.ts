@@ -1,0 +1,45 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { thoughtlyApiRequest } from '../../transport';
+import { asRecord, getJsonObject, getRequiredId } from '../../helpers/parameters';
+import { agentRLC, contactRLC } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{ ...contactRLC, description: 'The contact to call' },
+	{ ...agentRLC, description: 'The agent that makes the call' },
+	{
+		displayName: 'Metadata',
+		name: 'metadata',
+		type: 'json',
+		default: '{}',
+		description:
+			'Values for this call as a JSON object, e.g. {"appointment_time": "10 AM"}. The agent\'s script uses them as {appointment_time}.',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['call'] } },
+	properties,
+);
+
+/** Places a call. Never repeated after a failure (see the transport): a repeat could ring twice. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
+	const agentId = getRequiredId.call(this, 'agentId', itemIndex, 'Agent');
+	const metadata = getJsonObject.call(
+		this,
+		this.getNodeParameter('metadata', itemIndex, ''),
+		itemIndex,
+		'Metadata',
+	);
+	const body: IDataObject = { contact_id: contactId, interview_id: agentId };
+	if (metadata && Object.keys(metadata).length) body.metadata = metadata;
+	const data = await thoughtlyApiRequest.call(this, {
+		method: 'POST',
+		endpoint: '/contact/call',
+		body,
+		itemIndex,
+	});
+	return asRecord(data, { success: true });
+}

@@ -1,0 +1,92 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { thoughtlyApiRequest } from '../../transport';
+import { asRecord, getJsonObject, getPhoneNumber, toList, withoutEmpty } from '../../helpers/parameters';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +14155550123',
+		description:
+			'The number to call, in E.164 format: a plus, the country code and the number. By creating a contact you confirm that its owner agreed to be called.',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Attributes',
+				name: 'attributes',
+				type: 'json',
+				default: '{}',
+				description:
+					'Custom values as a JSON object, e.g. {"company": "Acme"}. Agent scripts use them as {company}.',
+			},
+			{
+				displayName: 'Country Code',
+				name: 'countryCode',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. US',
+				description: "The contact's country, as an ISO country code",
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: "The contact's name",
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. lead, demo-request',
+				description: 'Tags to group the contact by. Separate several with commas.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['create'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const phoneNumber = getPhoneNumber.call(this, 'phoneNumber', itemIndex, 'Phone Number');
+	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const attributes = getJsonObject.call(this, fields.attributes, itemIndex, 'Attributes');
+	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : undefined);
+	const body = withoutEmpty({
+		phone_number: phoneNumber,
+		name: text(fields.name),
+		email: text(fields.email),
+		country_code: text(fields.countryCode),
+		tags: toList(fields.tags),
+		attributes: attributes && Object.keys(attributes).length ? attributes : undefined,
+	});
+	const data = await thoughtlyApiRequest.call(this, {
+		method: 'POST',
+		endpoint: '/contact/create',
+		body,
+		itemIndex,
+	});
+	return asRecord(data, { success: true });
+}

@@ -1,0 +1,25 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { thoughtlyApiRequest } from '../../transport';
+import { asRecord, getRequiredId, pathId } from '../../helpers/parameters';
+import { contactRLC } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{ ...contactRLC, description: 'The contact to delete. This cannot be undone.' },
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['delete'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
+	const data = await thoughtlyApiRequest.call(this, {
+		method: 'DELETE',
+		endpoint: `/contact/${pathId(contactId)}`,
+		itemIndex,
+	});
+	return asRecord(data, { id: contactId, deleted: true });
+}

@@ -1,0 +1,17 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { thoughtlyApiRequest } from '../../transport';
+import { asRecord } from '../../helpers/parameters';
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const data = await thoughtlyApiRequest.call(this, { method: 'GET', endpoint: '/user', itemIndex });
+	return asRecord(data, {});
+}

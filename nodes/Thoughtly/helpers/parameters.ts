@@ -1,0 +1,119 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Reading and checking parameters before anything is sent: a request that Thoughtly would refuse,
+ * or that would reach the wrong record, is stopped here with a message naming the field and item.
+ */
+
+/** E.164: a plus, the country code and the number, 15 digits at most. */
+const E164 = /^\+[1-9]\d{1,14}$/;
+/** Spaces, dashes, dots and brackets that people write into numbers: not part of E.164. */
+const PHONE_FORMATTING = /[\s\-.()]/g;
+
+/** The ID held by a resource locator (either mode) or a plain text field, which must not be empty. */
+export function getRequiredId(
+	this: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	label: string,
+): string {
+	const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+	const id = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!id) {
+		throw new NodeOperationError(this.getNode(), `${label} is empty [item ${itemIndex}]`, {
+			description: `Choose the ${label.toLowerCase()} from the list, or enter its ID.`,
+			itemIndex,
+		});
+	}
+	return id;
+}
+
+/** A phone number in E.164 form; formatting characters such as spaces and dashes are removed. */
+export function getPhoneNumber(this: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
+	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
+	const text = typeof value === 'number' ? `+${value}` : typeof value === 'string' ? value.trim() : '';
+	if (!text) {
+		throw new NodeOperationError(this.getNode(), `${label} is empty [item ${itemIndex}]`, {
+			description: 'Enter the number in E.164 format: a plus, the country code and the number, e.g. +14155550123.',
+			itemIndex,
+		});
+	}
+	const phoneNumber = text.replace(PHONE_FORMATTING, '');
+	if (!E164.test(phoneNumber)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`${label} "${text}" is not an E.164 phone number [item ${itemIndex}]`,
+			{
+				description:
+					'Thoughtly needs numbers in E.164 format: a plus, the country code and the number, without spaces, e.g. +14155550123.',
+				itemIndex,
+			},
+		);
+	}
+	return phoneNumber;
+}
+
+/**
+ * A JSON object typed in the editor (text) or produced by an expression (an object). Empty means
+ * "not given" (undefined); anything but an object (an array, a number, text that is not JSON) is refused.
+ */
+export function getJsonObject(
+	this: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+	label: string,
+): IDataObject | undefined {
+	let parsed = value;
+	if (parsed === undefined || parsed === null) return undefined;
+	if (typeof parsed === 'string') {
+		if (!parsed.trim()) return undefined;
+		try {
+			parsed = JSON.parse(parsed);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), `${label} is not valid JSON [item ${itemIndex}]`, {
+				description: `${(error as Error).message}. Enter a JSON object, e.g. {"company": "Acme"}.`,
+				itemIndex,
+			});
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		const kind = Array.isArray(parsed) ? 'a list' : parsed === null ? 'null' : `a ${typeof parsed}`;
+		throw new NodeOperationError(
+			this.getNode(),
+			`${label} must be a JSON object, not ${kind} [item ${itemIndex}]`,
+			{ description: 'Enter a JSON object, e.g. {"company": "Acme"}.', itemIndex },
+		);
+	}
+	return parsed as IDataObject;
+}
+
+/** Comma-separated text (or a list from an expression) as a list of non-empty, trimmed values. */
+export function toList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+	return parts
+		.filter((part) => part !== null && part !== undefined)
+		.map((part) => String(part).trim())
+		.filter((part) => part !== '');
+}
+
+/** Drops keys whose value is empty (undefined, null, '', [], false), so only given fields are sent. */
+export function withoutEmpty(values: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	for (const [key, value] of Object.entries(values)) {
+		if (value === undefined || value === null || value === '' || value === false) continue;
+		if (Array.isArray(value) && value.length === 0) continue;
+		result[key] = value;
+	}
+	return result;
+}
+
+/** Thoughtly IDs go into paths: encode them so an ID cannot change the path. */
+export function pathId(id: string): string {
+	return encodeURIComponent(id);
+}
+
+/** What an operation outputs when Thoughtly answers a change without a record. */
+export function asRecord(data: unknown, fallback: IDataObject): IDataObject {
+	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : fallback;
+}
