@@ -1,0 +1,212 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { searchAgents } from '../Thoughtly/methods/listSearch';
+import type { ThoughtlyCredentials } from '../Thoughtly/transport';
+import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
+import { normalizeBaseUrl } from '../Thoughtly/transport/send';
+import type { ThoughtlyEvent } from './events';
+import { AGENT_EVENTS, EVENT_OPTIONS, FOLDER_EVENTS, isCallEvent, isThoughtlyEvent } from './events';
+import { assertThoughtlyCanReach } from './reachability';
+import { simplifyCall } from './simplify';
+import type { SubscriptionScope } from './subscriptions';
+import {
+	EVENT_QUERY_PARAMETER,
+	readState,
+	reconcile,
+	SECRET_QUERY_PARAMETER,
+	secretsMatch,
+	subscribeAll,
+	unsubscribeAll,
+} from './subscriptions';
+
+/** Name of the field added to every item: the event this delivery was subscribed for. */
+export const TRIGGER_EVENT_FIELD = 'triggerEvent';
+
+/**
+ * Reads what the lifecycle methods need and refuses, before any request, a set-up Thoughtly
+ * could not deliver to.
+ */
+async function prepareSubscriptions(this: IHookFunctions): Promise<{ webhookUrl: string; scope: SubscriptionScope }> {
+	const webhookUrl = this.getNodeWebhookUrl('default');
+	if (!webhookUrl) {
+		throw new NodeOperationError(this.getNode(), 'n8n has no webhook URL for this trigger');
+	}
+	const credentials = await this.getCredentials<ThoughtlyCredentials>(THOUGHTLY_CREDENTIAL);
+	assertThoughtlyCanReach.call(this, webhookUrl, normalizeBaseUrl(credentials.baseUrl));
+
+	const events = (this.getNodeParameter('events', []) as string[]).filter(isThoughtlyEvent);
+	if (events.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'Choose at least one event to listen for');
+	}
+	const scope: SubscriptionScope = { events: [...new Set(events)] };
+	if (events.some((e) => AGENT_EVENTS.includes(e))) {
+		const agentId = String(this.getNodeParameter('agentId', '', { extractValue: true }) ?? '').trim();
+		if (agentId) scope.agentId = agentId;
+	}
+	if (events.some((e) => FOLDER_EVENTS.includes(e))) {
+		const folderId = String(this.getNodeParameter('folderId', '') ?? '').trim();
+		if (!folderId) {
+			throw new NodeOperationError(this.getNode(), 'Enter the folder ID for the folder events', {
+				description: 'Call Completed in Folder and Call Transferred in Folder need the ID of a Thoughtly folder.',
+			});
+		}
+		scope.folderId = folderId;
+	}
+	return { webhookUrl, scope };
+}
+
+export class ThoughtlyTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Thoughtly Trigger',
+		name: 'thoughtlyTrigger',
+		icon: { light: 'file:../Thoughtly/thoughtly.svg', dark: 'file:../Thoughtly/thoughtly.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		description: 'Starts the workflow when a Thoughtly call completes, is transferred, or an agent action fails',
+		defaults: {
+			name: 'Thoughtly Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: THOUGHTLY_CREDENTIAL,
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		activationMessage: 'Thoughtly now sends the chosen events to this workflow.',
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [],
+				options: EVENT_OPTIONS,
+				description:
+					'The Thoughtly events that start the workflow. Each item is the event as Thoughtly sent it, plus a "triggerEvent" field naming the event.',
+			},
+			{
+				displayName: 'Agent',
+				name: 'agentId',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				description:
+					'Only events about calls with this agent start the workflow (Call Completed, Call Transferred, Action Failed). Leave empty for every agent.',
+				displayOptions: {
+					show: {
+						events: AGENT_EVENTS,
+					},
+				},
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: {
+							searchListMethod: 'searchAgents',
+							searchable: true,
+						},
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'e.g. agt_01HZ3K8Q2W',
+					},
+				],
+			},
+			{
+				displayName: 'Folder ID',
+				name: 'folderId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. fld_01HZ3K8Q2W',
+				description: 'The ID of the Thoughtly folder whose agents the folder events are about',
+				displayOptions: {
+					show: {
+						events: FOLDER_EVENTS,
+					},
+				},
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to return one flat item per call (call, agent and contact IDs and names, phone numbers, status, outcome, duration in seconds, recording URL, transcript as text) instead of the full event. Action Failed events are always returned in full.',
+			},
+		],
+	};
+
+	methods = {
+		listSearch: {
+			searchAgents,
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const { webhookUrl, scope } = await prepareSubscriptions.call(this);
+				return await reconcile.call(this, scope, webhookUrl);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const { webhookUrl, scope } = await prepareSubscriptions.call(this);
+				await subscribeAll.call(this, scope, webhookUrl);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				await unsubscribeAll.call(this);
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const query = this.getQueryData() as IDataObject;
+		// Thoughtly signs nothing: only a delivery to the URL this node subscribed, secret included,
+		// can be from Thoughtly.
+		if (!secretsMatch(query[SECRET_QUERY_PARAMETER], readState(this).secret)) {
+			const res = this.getResponseObject();
+			res.writeHead(401, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ message: 'Unauthorized' }));
+			return { noWebhookResponse: true };
+		}
+
+		const event = query[EVENT_QUERY_PARAMETER];
+		const selected = this.getNodeParameter('events', []) as string[];
+		if (!isThoughtlyEvent(event) || !selected.includes(event)) {
+			// A subscription for an event no longer chosen; the next activation removes it.
+			return { webhookResponse: { received: true, started: false } };
+		}
+
+		const body = this.getBodyData();
+		const payload: IDataObject = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { body };
+		const simplify = this.getNodeParameter('simplify', false) as boolean;
+		const json =
+			simplify && isCallEvent(event)
+				? simplifyCall(payload, event)
+				: { ...payload, [TRIGGER_EVENT_FIELD]: event satisfies ThoughtlyEvent };
+		return { workflowData: [[{ json }]] };
+	}
+}
