@@ -1,0 +1,294 @@
+/**
+ * Deliveries: the simulator posts events to the trigger's subscribed URLs, a real HTTP server
+ * hands each request to the node's webhook() in n8n-core's WebhookContext, and the items it
+ * starts an execution with are checked exactly.
+ */
+import Ajv from 'ajv';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import outputSchema from '../../../nodes/ThoughtlyTrigger/__schema__/v1.0.0/output.json';
+
+import type { Delivery, PayloadShape } from '../../simulator';
+import type { DeployedTrigger } from '../../helpers/trigger';
+import type { TriggerEnv } from './fixtures';
+import { agentFromList, SEED, startTriggerEnv, thoughtlyApi } from './fixtures';
+
+const AGENT = SEED.agents.salesQualifier;
+const FOLDER = SEED.folders.sales;
+const ALL_EVENTS = ['NEW_RESPONSE', 'PHONE_TRANSFER', 'FOLDER_NEW_RESPONSE', 'FOLDER_PHONE_TRANSFER', 'ACTION_FAILED'] as const;
+
+/** Avery Lee's seeded call with the Sales Qualifier, as the agent's script played it. */
+const AVERY_TRANSCRIPT = [
+	'Agent: Hi Avery, this is Maya from Northwind Analytics. Is now a good time?',
+	"Contact: Yes, what's this about?",
+	'Agent: You requested a demo of our analytics platform. How many seats are you looking for?',
+	'Contact: Around twenty-five, starting next quarter.',
+	'Agent: That fits our Growth plan. An account executive will email you times for a demo today.',
+	'Contact: Great, thanks.',
+].join('\n');
+
+/** The output schema n8n serves for the trigger (nodes/ThoughtlyTrigger/__schema__). */
+const validateOutput = new Ajv({ allErrors: true }).compile(outputSchema);
+
+let env: TriggerEnv;
+
+beforeAll(async () => {
+	env = await startTriggerEnv();
+});
+
+afterAll(async () => {
+	await env.close();
+});
+
+beforeEach(() => {
+	env.sim.reset();
+	env.server.clear();
+});
+
+function plain<T>(value: T): T {
+	return JSON.parse(JSON.stringify(value));
+}
+
+function executions(): IDataObject[][] {
+	return env.server.executions().map((items: INodeExecutionData[]) => items.map((item) => plain(item.json)));
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'User-Agent': 'Thoughtly-Webhook/1.0' },
+		body: JSON.stringify(body),
+	});
+	return { status: response.status, body: await response.json() };
+}
+
+/** The URL of the trigger's (first) subscription, as stored in its static data. */
+function subscribedUrl(trigger: DeployedTrigger): string {
+	return (trigger.storedNodeData().subscriptions as IDataObject[])[0].url as string;
+}
+
+async function activated(parameters: INodeParameters): Promise<DeployedTrigger> {
+	const trigger = env.deploy(parameters);
+	await trigger.activate();
+	env.sim.clearRequests();
+	return trigger;
+}
+
+describe('origin check', () => {
+	it('answers 401 and starts nothing when the secret is missing or wrong', async () => {
+		const trigger = await activated({ events: ['NEW_RESPONSE'] });
+		const base = trigger.webhookUrl();
+		const secret = trigger.storedNodeData().secret as string;
+		const payload = { event: 'NEW_RESPONSE', call: { id: 'call_forged' } };
+
+		const answers = [
+			await post(base, payload),
+			await post(`${base}?event=NEW_RESPONSE`, payload),
+			await post(`${base}?event=NEW_RESPONSE&secret=${'0'.repeat(64)}`, payload),
+			await post(`${base}?event=NEW_RESPONSE&secret=${secret.slice(0, 63)}`, payload),
+		];
+
+		expect(answers).toEqual(Array(4).fill({ status: 401, body: { message: 'Unauthorized' } }));
+		expect(env.server.handled().map((h) => h.status)).toEqual([401, 401, 401, 401]);
+		expect(executions()).toEqual([]);
+		// The same payload with the secret does start an execution.
+		expect(await post(`${base}?event=NEW_RESPONSE&secret=${secret}`, payload)).toEqual({
+			status: 200,
+			body: { message: 'Workflow was started' },
+		});
+		expect(executions()).toEqual([[{ ...payload, triggerEvent: 'NEW_RESPONSE' }]]);
+	});
+
+	it('refuses a delivery Thoughtly makes to this URL for a subscription that is not the node’s own', async () => {
+		const trigger = await activated({ events: ['NEW_RESPONSE'], agentId: agentFromList(AGENT) });
+		const forged = { type: 'NEW_RESPONSE', url: `${trigger.webhookUrl()}?event=NEW_RESPONSE`, data: AGENT };
+		expect((await thoughtlyApi(env.sim, 'POST', '/webhooks/subscribe', forged)).status).toBe(200);
+
+		const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', callId: SEED.calls.averyQualified });
+
+		const byUrl = Object.fromEntries(deliveries.map((d) => [d.url, d.status]));
+		expect(byUrl).toEqual({ [forged.url]: 401, [subscribedUrl(trigger)]: 200 });
+		expect(executions()).toHaveLength(1);
+	});
+
+	it('refuses a late delivery to the URL of an earlier activation: each activation has a new secret', async () => {
+		const trigger = await activated({ events: ['NEW_RESPONSE'] });
+		const oldUrl = subscribedUrl(trigger);
+		await trigger.deactivate();
+		await trigger.activate();
+		const newUrl = subscribedUrl(trigger);
+		expect(newUrl).not.toBe(oldUrl);
+
+		const payload = { event: 'NEW_RESPONSE', call: { id: 'call_late' } };
+		expect((await post(oldUrl, payload)).status).toBe(401);
+		expect(executions()).toEqual([]);
+		expect((await post(newUrl, payload)).status).toBe(200);
+		expect(executions()).toHaveLength(1);
+	});
+});
+
+/** The simplified item expected for Avery's call, by event and payload shape. */
+function simplifiedAvery(event: string, shape: PayloadShape): IDataObject {
+	const call = env.sim.state().teams[SEED.teamId].calls.find((c) => c.id === SEED.calls.averyQualified)!;
+	const transferred = event === 'PHONE_TRANSFER' || event === 'FOLDER_PHONE_TRANSFER';
+	const common = {
+		triggerEvent: event,
+		callId: SEED.calls.averyQualified,
+		agentId: AGENT,
+		contactId: SEED.contacts.averyLee,
+		durationSeconds: 186,
+		startedAt: '2026-05-20T15:31:10.000Z',
+		endedAt: '2026-05-20T15:34:16.000Z',
+		recordingUrl: 'https://recordings.thoughtly.com/call_sim_avery_qualified.mp3',
+		transcript: AVERY_TRANSCRIPT,
+		customFields: { campaign: 'spring-outbound', source: 'hubspot', lead_score: '82' },
+	};
+	expect(call.duration_seconds).toBe(common.durationSeconds);
+	if (shape === 'catalog') {
+		return {
+			...common,
+			agentName: 'Sales Qualifier',
+			contactName: null,
+			contactPhoneNumber: null,
+			agentPhoneNumber: '+14155557788',
+			direction: 'outbound',
+			status: transferred ? 'transferred' : 'success',
+			outcome: transferred ? 'transferred' : 'qualified',
+			summary: null,
+		};
+	}
+	return {
+		...common,
+		agentName: 'Maya',
+		contactName: 'Avery Lee',
+		contactPhoneNumber: '+14155550123',
+		agentPhoneNumber: null,
+		direction: null,
+		status: transferred ? 'transferred' : 'success',
+		outcome: 'qualified',
+		summary: 'Interested in a demo for about 25 seats next quarter.',
+	};
+}
+
+describe.each<PayloadShape>(['catalog', 'legacy'])('each event, %s payload', (shape) => {
+	let trigger: DeployedTrigger;
+
+	beforeEach(async () => {
+		trigger = await activated({ events: [...ALL_EVENTS], agentId: agentFromList(AGENT), folderId: FOLDER });
+	});
+
+	async function deliver(event: (typeof ALL_EVENTS)[number]): Promise<Delivery> {
+		const deliveries = await env.sim.deliver({ type: event, callId: SEED.calls.averyQualified, shape });
+		expect(deliveries.map((d) => [d.type, d.status])).toEqual([[event, 200]]);
+		return deliveries[0];
+	}
+
+	it.each(ALL_EVENTS)('%s, Simplify off: the payload unchanged plus triggerEvent', async (event) => {
+		trigger.node.parameters.simplify = false;
+
+		const delivery = await deliver(event);
+
+		const payload = plain(delivery.body) as IDataObject;
+		expect(executions()).toEqual([[{ ...payload, triggerEvent: event }]]);
+		const [[item]] = executions();
+		if (shape === 'catalog') {
+			expect(item.event).toBe(event);
+			expect((item.call as IDataObject).id).toBe(SEED.calls.averyQualified);
+		} else {
+			// The older payload does not say which event it is; the node does.
+			expect(payload).not.toHaveProperty('event');
+			expect(item.id).toBe(SEED.calls.averyQualified);
+		}
+		expect(Object.keys(item)).toEqual([...Object.keys(payload), 'triggerEvent']);
+		expect(validateOutput(item) ? [] : validateOutput.errors).toEqual([]);
+	});
+
+	it.each(ALL_EVENTS)('%s, Simplify on', async (event) => {
+		trigger.node.parameters.simplify = true;
+
+		const delivery = await deliver(event);
+
+		if (event === 'ACTION_FAILED') {
+			// Not a call: returned in full, whatever Simplify says.
+			expect(executions()).toEqual([[{ ...(plain(delivery.body) as IDataObject), triggerEvent: event }]]);
+			expect(executions()[0][0]).toMatchObject({ error: { code: 'INTEGRATION_AUTH_FAILED' } });
+		} else {
+			expect(executions()).toEqual([[simplifiedAvery(event, shape)]]);
+		}
+	});
+});
+
+it('the output schema’s example is a valid item', () => {
+	expect(outputSchema.examples).toHaveLength(1);
+	expect(validateOutput(outputSchema.examples[0]) ? [] : validateOutput.errors).toEqual([]);
+	// The schema does reject what is not an item of this trigger.
+	expect(validateOutput({ event: 'NEW_RESPONSE' })).toBe(false);
+	expect(validateOutput({ triggerEvent: 'CALL_ENDED' })).toBe(false);
+});
+
+describe('a call placed through the API', () => {
+	it('starts one execution per matching subscription when it completes, with the call as it ended', async () => {
+		await activated({
+			events: ['NEW_RESPONSE', 'FOLDER_NEW_RESPONSE', 'PHONE_TRANSFER'],
+			agentId: agentFromList(AGENT),
+			folderId: FOLDER,
+			simplify: true,
+		});
+		const placed = await thoughtlyApi(env.sim, 'POST', '/contact/call', {
+			contact_id: SEED.contacts.jordanPatel,
+			interview_id: AGENT,
+			metadata: { crm_id: 'hs-4711' },
+		});
+		expect(placed.status).toBe(200);
+		const callId = placed.body.data.call_id as string;
+
+		const completed = await env.sim.completeCall(callId);
+
+		expect(completed.deliveries.map((d) => [d.type, d.status])).toEqual([
+			['NEW_RESPONSE', 200],
+			['FOLDER_NEW_RESPONSE', 200],
+		]);
+		const call = completed.call;
+		const expected = (event: string) => ({
+			triggerEvent: event,
+			callId,
+			agentId: AGENT,
+			agentName: 'Sales Qualifier',
+			contactId: SEED.contacts.jordanPatel,
+			contactName: null,
+			contactPhoneNumber: null,
+			agentPhoneNumber: '+14155557788',
+			direction: 'outbound',
+			status: 'success',
+			outcome: 'qualified',
+			summary: null,
+			durationSeconds: 186,
+			startedAt: call.started_at,
+			endedAt: call.ended_at,
+			recordingUrl: `https://recordings.thoughtly.com/${callId}.mp3`,
+			transcript: AVERY_TRANSCRIPT.replace('Hi Avery', 'Hi Jordan'),
+			customFields: { crm_id: 'hs-4711' },
+		});
+		expect(executions()).toEqual([[expected('NEW_RESPONSE')], [expected('FOLDER_NEW_RESPONSE')]]);
+	});
+
+	it('is not delivered for another agent’s calls when the trigger is limited to one agent', async () => {
+		await activated({ events: ['NEW_RESPONSE'], agentId: agentFromList(AGENT) });
+
+		const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', interviewId: SEED.agents.appointmentReminder });
+
+		expect(deliveries).toEqual([]);
+		expect(executions()).toEqual([]);
+	});
+});
+
+it('answers but starts nothing for an event that is no longer chosen', async () => {
+	const trigger = await activated({ events: ['NEW_RESPONSE', 'PHONE_TRANSFER'] });
+	trigger.node.parameters.events = ['NEW_RESPONSE'];
+
+	const deliveries = await env.sim.deliver({ type: 'PHONE_TRANSFER', callId: SEED.calls.averyQualified });
+
+	expect(deliveries.map((d) => d.status)).toEqual([200]);
+	expect(env.server.handled().map((h) => h.status)).toEqual([200]);
+	expect(executions()).toEqual([]);
+});
