@@ -15,9 +15,11 @@
  * Only what n8n's server adds around the engine is written here (storage of credentials, the
  * list of node types, the URLs in `additionalData`), following n8n 2.40's server code.
  */
+// Must come first: sets n8n's environment before n8n's modules read it.
+import './n8n-env';
+
 import { Container } from '@n8n/di';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
 	Cipher,
@@ -91,20 +93,11 @@ export function nodeTypeName(shortName: string): string {
 // n8n's instance: user folder and encryption key
 // ---------------------------------------------------------------------------------------------
 
-/** A fixed key, so a failure that mentions encrypted data can be reproduced. */
-const TEST_ENCRYPTION_KEY = 'n8n-nodes-thoughtly-test-encryption-key';
-
 let instancePrepared = false;
 
-/**
- * n8n-core reads its user folder and encryption key from the environment when InstanceSettings
- * is first built; they must point at a throw-away folder, never the developer's ~/.n8n.
- */
+/** Points n8n-core's encryption at the instance key, as the server does at start-up. */
 function prepareInstance(): void {
 	if (instancePrepared) return;
-	process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-nodes-thoughtly-'));
-	process.env.N8N_ENCRYPTION_KEY ??= TEST_ENCRYPTION_KEY;
-	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 	// The server's key manager is database-backed; without key rotation it serves the instance key
 	// as the one data key ("instance-key", unprefixed ciphertexts). This provider does the same.
 	const cipher = Container.get(Cipher);

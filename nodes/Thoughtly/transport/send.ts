@@ -25,6 +25,8 @@ export interface ThoughtlyFailure {
 	status?: number;
 	/** Thoughtly's own words, from the envelope's `error`. */
 	thoughtlyMessage?: string;
+	/** The answer was a web page (a proxy's or gateway's error page), not the API's JSON. */
+	webPage?: boolean;
 	method: string;
 	endpoint: string;
 	attempts: number;
@@ -98,6 +100,7 @@ export async function sendToThoughtly(
 		const envelope = readEnvelope(response.body);
 		const thoughtlyMessage = envelope ? messageOf(envelope.error) : undefined;
 		const details: IDataObject = { status, body: envelope ?? bodyExcerpt(response.body) };
+		const webPage = !envelope && looksLikeHtml(response.body);
 
 		if (status === 429) {
 			const waitMs = retryAfterMs(response.headers, rateLimitRetries);
@@ -106,14 +109,14 @@ export async function sendToThoughtly(
 				window.pause(waitMs);
 				continue;
 			}
-			return { ...base, kind: 'status', status, thoughtlyMessage, response: details };
+			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
 		}
 		if (status >= 500 && repeatable && repeats < MAX_REPEATS) {
 			await sleep(backoffMs(repeats++));
 			continue;
 		}
 		if (status >= 400 || status < 200) {
-			return { ...base, kind: 'status', status, thoughtlyMessage, response: details };
+			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
 		}
 		if (!envelope) return { ...base, kind: 'unreadable', status, response: details };
 		if (envelope.error !== null && envelope.error !== undefined) {
@@ -157,7 +160,11 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 	}
 
 	const status = failure.status ?? 0;
-	const message = said ?? `Thoughtly answered HTTP ${status}`;
+	const message =
+		said ??
+		(failure.webPage
+			? `Thoughtly answered HTTP ${status} with a web page instead of an API response`
+			: `Thoughtly answered HTTP ${status}`);
 	if (status === 401) {
 		return {
 			message,
@@ -216,6 +223,11 @@ function readEnvelope(body: unknown): Envelope | undefined {
 		return value as Envelope;
 	}
 	return undefined;
+}
+
+function looksLikeHtml(body: unknown): boolean {
+	const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : '';
+	return /^\s*<(!doctype html|html|head|body)\b/i.test(text);
 }
 
 function messageOf(error: unknown): string | undefined {

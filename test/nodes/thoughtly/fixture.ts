@@ -3,7 +3,14 @@
  * file, a saved Thoughtly credential, and short ways to run the node and read what the
  * simulator received.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialsDetails, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import type { NodeRunResult, N8nHarness } from '../../helpers/n8n';
 import { startN8n } from '../../helpers/n8n';
@@ -73,11 +80,11 @@ export function useThoughtly(options: SimulatorOptions = {}): Fixture {
 }
 
 /** A resource locator value as the editor stores it. */
-export function byId(value: string): IDataObject {
+export function byId(value: string): INodeParameterResourceLocator {
 	return { __rl: true, mode: 'id', value };
 }
 
-export function fromList(value: string, cachedResultName?: string): IDataObject {
+export function fromList(value: string, cachedResultName?: string): INodeParameterResourceLocator {
 	return { __rl: true, mode: 'list', value, ...(cachedResultName ? { cachedResultName } : {}) };
 }
 
