@@ -73,7 +73,7 @@ function validationError(issues: Issue[]): ApiError {
 }
 
 function notFound(what: string, id: string, field?: string): ApiError {
-	const message = `${what} ${id} not found`;
+	const message = field ? `${field}: ${what.toLowerCase()} ${id} not found` : `${what} ${id} not found`;
 	return new ApiError(404, 'NOT_FOUND', message, field ? [{ field, message: `no ${what.toLowerCase()} with this ID` }] : undefined);
 }
 
