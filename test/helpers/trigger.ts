@@ -46,18 +46,30 @@ export interface HandledRequest {
 
 /**
  * One trigger node in a saved workflow: its node, its static data as the database holds it, and
- * the webhook base URLs n8n would build its webhook URLs from.
+ * the webhook base URL n8n would build its webhook URLs from.
+ *
+ * With `test: true` it is the editor's "Listen for test event" instead (n8n's TestWebhooks): the
+ * test webhook URL (`webhook-test/...`), mode `manual`, and static data of its own that n8n keeps
+ * with the test registration rather than in the database.
  */
 export class DeployedTrigger {
-	/** The workflow's static data as n8n's database holds it. */
+	/** The workflow's static data as n8n's database (or a test registration) holds it. */
 	storedStaticData: IDataObject = {};
 
 	constructor(
 		readonly harness: N8nHarness,
 		readonly node: INode,
 		readonly webhookBaseUrl: string,
-		readonly workflowId = 'wf-thoughtly-trigger',
+		readonly options: { test?: boolean; workflowId?: string } = {},
 	) {}
+
+	get workflowId(): string {
+		return this.options.workflowId ?? 'wf-thoughtly-trigger';
+	}
+
+	get isTest(): boolean {
+		return this.options.test === true;
+	}
 
 	/** A Workflow as n8n builds it for an operation: from the stored nodes and static data. */
 	workflow(): Workflow {
@@ -70,7 +82,7 @@ export class DeployedTrigger {
 	}
 
 	additionalData(): IWorkflowExecuteAdditionalData {
-		return this.harness.additionalData({ webhookBaseUrl: this.webhookBaseUrl });
+		return this.harness.additionalData({ webhookBaseUrl: this.webhookBaseUrl, webhookTestBaseUrl: this.webhookBaseUrl });
 	}
 
 	/** The node's webhook as WebhookService.getNodeWebhooks describes it. */
@@ -88,15 +100,17 @@ export class DeployedTrigger {
 			workflowId: workflow.id,
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: node.webhookId,
+			...(this.isTest ? { isTest: true } : {}),
 		};
 	}
 
-	/** The production webhook URL n8n gives this node (no query). */
+	/** The webhook URL n8n gives this node (production or test; no query). */
 	webhookUrl(): string {
 		const workflow = this.workflow();
 		const additionalData = this.additionalData();
 		const path = this.webhookData(workflow, additionalData).path;
-		return `${additionalData.webhookBaseUrl}/${path}`;
+		const base = this.isTest ? additionalData.webhookTestBaseUrl : additionalData.webhookBaseUrl;
+		return `${base}/${path}`;
 	}
 
 	/** The path n8n's webhook server routes to this node. */
@@ -130,7 +144,10 @@ export class DeployedTrigger {
 		return fn;
 	}
 
-	/** Activation: `checkExists`, then `create` when it answered false. Resolves with what ran. */
+	/**
+	 * Activation (or, with `test`, the start of "Listen for test event"): `checkExists`, then
+	 * `create` when it answered false. Resolves with what `checkExists` said.
+	 */
 	async activate(): Promise<{ existed: boolean }> {
 		return await this.runLifecycle(async (workflow, webhookData) => {
 			const context = () =>
@@ -139,8 +156,8 @@ export class DeployedTrigger {
 					node: workflow.getNode(this.node.name) as INode,
 					webhookData,
 					additionalData: webhookData.workflowExecuteAdditionalData,
-					mode: 'trigger',
-					activation: 'activate',
+					mode: this.isTest ? 'manual' : 'trigger',
+					activation: this.isTest ? 'manual' : 'activate',
 				});
 			const existed = (await this.method('checkExists').call(context())) as boolean;
 			if (!existed) await this.method('create').call(context());
@@ -148,7 +165,7 @@ export class DeployedTrigger {
 		});
 	}
 
-	/** Deactivation: `delete`. */
+	/** Deactivation (or the end of listening for a test event): `delete`. */
 	async deactivate(): Promise<void> {
 		await this.runLifecycle(async (workflow, webhookData) => {
 			await this.method('delete').call(
@@ -178,7 +195,8 @@ export class DeployedTrigger {
 			const additionalData = this.additionalData();
 			additionalData.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 			additionalData.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
-			const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+			const mode = this.isTest ? 'manual' : 'webhook';
+			const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 			try {
 				result = await nodeType.webhook!.call(context);
 			} catch (error) {

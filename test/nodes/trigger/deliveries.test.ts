@@ -45,8 +45,9 @@ beforeEach(() => {
 	env.server.clear();
 });
 
+/** A JSON value as plain objects (the simulator's parsed bodies are not plain objects). */
 function plain<T>(value: T): T {
-	return JSON.parse(JSON.stringify(value));
+	return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
 function executions(): IDataObject[][] {
@@ -291,4 +292,38 @@ it('answers but starts nothing for an event that is no longer chosen', async () 
 	expect(deliveries.map((d) => d.status)).toEqual([200]);
 	expect(env.server.handled().map((h) => h.status)).toEqual([200]);
 	expect(executions()).toEqual([]);
+});
+
+describe('"Listen for test event" while the workflow is active', () => {
+	it('subscribes the test URL besides the production one, receives on both, and removes only its own', async () => {
+		const production = await activated({ events: ['NEW_RESPONSE'], agentId: agentFromList(AGENT), simplify: true });
+		const productionSubscriptions = env.sim.state().teams[SEED.teamId].webhooks.map((w) => plain(w));
+		const listener = env.listenForTestEvent(production);
+
+		await expect(listener.activate()).resolves.toEqual({ existed: false });
+
+		const testUrl = listener.webhookUrl();
+		expect(testUrl).toBe(production.webhookUrl().replace('/webhook/', '/webhook-test/'));
+		const testSecret = listener.storedNodeData().secret as string;
+		expect(testSecret).not.toBe(production.storedNodeData().secret);
+		expect(env.sim.requests().map((r) => [r.method, r.path, plain(r.body)])).toEqual([
+			['GET', '/webhooks', undefined],
+			[
+				'POST',
+				'/webhooks/subscribe',
+				{ type: 'NEW_RESPONSE', url: `${testUrl}?event=NEW_RESPONSE&secret=${testSecret}`, data: AGENT },
+			],
+		]);
+
+		const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', callId: SEED.calls.averyQualified });
+		expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+		expect(executions()).toEqual([[simplifiedAvery('NEW_RESPONSE', 'catalog')], [simplifiedAvery('NEW_RESPONSE', 'catalog')]]);
+
+		await listener.deactivate();
+		expect(env.sim.state().teams[SEED.teamId].webhooks.map((w) => plain(w))).toEqual(productionSubscriptions);
+		// Production was left alone: activating it again finds its subscriptions.
+		env.sim.clearRequests();
+		await expect(production.activate()).resolves.toEqual({ existed: true });
+		expect(env.sim.requests().map((r) => r.path)).toEqual(['/webhooks']);
+	});
 });

@@ -13,6 +13,11 @@ export { SEED };
 /** The webhookId n8n's editor gives a new trigger node (a UUID). */
 export const WEBHOOK_ID = '5b3f2c1e-8d4a-4f6b-9e2d-7a1c0b9e4f30';
 
+export interface DeployOptions {
+	credentials?: INodeCredentialsDetails;
+	webhookBaseUrl?: string;
+}
+
 export interface TriggerEnv {
 	sim: SimulatorHandle;
 	harness: N8nHarness;
@@ -20,7 +25,9 @@ export interface TriggerEnv {
 	/** Team one's credential, pointed at the simulator. */
 	credentials: INodeCredentialsDetails;
 	/** A trigger node in a saved workflow whose webhook URLs lead to `server`. */
-	deploy(parameters: INodeParameters, options?: { credentials?: INodeCredentialsDetails; webhookBaseUrl?: string }): DeployedTrigger;
+	deploy(parameters: INodeParameters, options?: DeployOptions): DeployedTrigger;
+	/** The editor's "Listen for test event" for the same node as `trigger`. */
+	listenForTestEvent(trigger: DeployedTrigger): DeployedTrigger;
 	close(): Promise<void>;
 }
 
@@ -52,6 +59,11 @@ export async function startTriggerEnv(): Promise<TriggerEnv> {
 			const trigger = new DeployedTrigger(harness, node, options.webhookBaseUrl ?? server.url);
 			server.register(trigger);
 			return trigger;
+		},
+		listenForTestEvent(trigger) {
+			const listener = new DeployedTrigger(harness, trigger.node, trigger.webhookBaseUrl, { test: true });
+			server.register(listener);
+			return listener;
 		},
 		async close() {
 			await server.close();
