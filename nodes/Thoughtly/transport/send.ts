@@ -64,6 +64,7 @@ export async function sendToThoughtly(
 	send: Sender,
 	options: IHttpRequestOptions,
 	window: RequestWindow,
+	wait: (ms: number) => Promise<void> = sleep,
 ): Promise<ThoughtlySuccess | ThoughtlyFailure> {
 	const method = (options.method ?? 'GET').toUpperCase();
 	const repeatable = method === 'GET' || method === 'DELETE';
@@ -90,7 +91,7 @@ export async function sendToThoughtly(
 		if (!response) {
 			const kind = isTimeout(sendError) ? 'timeout' : 'connection';
 			if (repeatable && repeats < MAX_REPEATS) {
-				await sleep(backoffMs(repeats++));
+				await wait(backoffMs(repeats++));
 				continue;
 			}
 			return { ...base, kind, response: { error: errorText(sendError) } };
@@ -112,7 +113,7 @@ export async function sendToThoughtly(
 			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
 		}
 		if (status >= 500 && repeatable && repeats < MAX_REPEATS) {
-			await sleep(backoffMs(repeats++));
+			await wait(backoffMs(repeats++));
 			continue;
 		}
 		if (status >= 400 || status < 200) {

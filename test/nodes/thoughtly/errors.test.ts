@@ -85,8 +85,6 @@ describe('Thoughtly refuses the request', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(statuses()).toEqual([429, 200]);
-		const requests = t.sim.requests();
-		expect(Date.parse(requests[1].at) - Date.parse(requests[0].at)).toBeGreaterThanOrEqual(900);
 		expect(t.sim.state().teams[SEED.teamId].contacts.filter((c) => c.phone_number === '+14155550177')).toHaveLength(1);
 	});
 });
