@@ -188,6 +188,7 @@ export class ThoughtlyTrigger implements INodeType {
 		// can be from Thoughtly.
 		if (!secretsMatch(query[SECRET_QUERY_PARAMETER], readState(this).secret)) {
 			const res = this.getResponseObject();
+			// Node's own response API, which n8n's Express response inherits.
 			res.writeHead(401, { 'Content-Type': 'application/json' });
 			res.end(JSON.stringify({ message: 'Unauthorized' }));
 			return { noWebhookResponse: true };
