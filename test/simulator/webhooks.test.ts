@@ -146,6 +146,7 @@ describe('calls and webhook deliveries', () => {
 		await subscribe(sim, 'NEW_RESPONSE', url('reminder-agent'), SEED.agents.appointmentReminder);
 		await subscribe(sim, 'FOLDER_NEW_RESPONSE', url('sales-folder'), SEED.folders.sales);
 		await subscribe(sim, 'FOLDER_NEW_RESPONSE', url('scheduling-folder'), SEED.folders.scheduling);
+		await subscribe(sim, 'FOLDER_NEW_RESPONSE', url('any-folder'));
 		await subscribe(sim, 'PHONE_TRANSFER', url('transfers'));
 		await subscribe(sim, 'NEW_RESPONSE', url('team-two'), undefined, teamTwo);
 
@@ -153,17 +154,24 @@ describe('calls and webhook deliveries', () => {
 		const sales = await sim.completeCall(salesCall);
 		expect(sales.call.status).toBe('success');
 		expect(sales.deliveries.map((d) => `${d.type} ${d.url}`).sort()).toEqual(
-			[`NEW_RESPONSE ${url('all')}`, `NEW_RESPONSE ${url('sales-agent')}`, `FOLDER_NEW_RESPONSE ${url('sales-folder')}`].sort(),
+			[
+				`NEW_RESPONSE ${url('all')}`,
+				`NEW_RESPONSE ${url('sales-agent')}`,
+				`FOLDER_NEW_RESPONSE ${url('sales-folder')}`,
+				`FOLDER_NEW_RESPONSE ${url('any-folder')}`,
+			].sort(),
 		);
-		const folderBody = sales.deliveries.find((d) => d.type === 'FOLDER_NEW_RESPONSE')!.body as any;
+		const folderBody = sales.deliveries.find((d) => d.url === url('sales-folder'))!.body as any;
 		expect(folderBody).toEqual(expect.objectContaining({ event: 'FOLDER_NEW_RESPONSE', folder_id: SEED.folders.sales }));
 
 		const reminderCall = await placeCall(sim, SEED.agents.appointmentReminder, SEED.contacts.jordanPatel);
 		const reminder = await sim.completeCall(reminderCall);
-		expect(reminder.deliveries.map((d) => d.url).sort()).toEqual([url('all'), url('reminder-agent'), url('scheduling-folder')].sort());
+		expect(reminder.deliveries.map((d) => d.url).sort()).toEqual(
+			[url('all'), url('reminder-agent'), url('scheduling-folder'), url('any-folder')].sort(),
+		);
 
 		expect(receiver.received.map((r) => r.path).sort()).toEqual(
-			['/all', '/sales-agent', '/sales-folder', '/all', '/reminder-agent', '/scheduling-folder'].sort(),
+			['/all', '/sales-agent', '/sales-folder', '/any-folder', '/all', '/reminder-agent', '/scheduling-folder', '/any-folder'].sort(),
 		);
 
 		// Team two's own calls reach team two's subscriber only.
