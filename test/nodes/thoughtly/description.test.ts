@@ -1,0 +1,133 @@
+/**
+ * The node as n8n loads it (n8n-core's package loader, from package.json): its identity, and its
+ * parameters per operation, which are public interface (saved workflows refer to them by name).
+ */
+import type { INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { startN8n } from '../../helpers/n8n';
+
+let description: INodeTypeDescription;
+let nodeType: INodeType;
+
+beforeAll(async () => {
+	const n8n = await startN8n();
+	nodeType = n8n.types.getByNameAndVersion('n8n-nodes-thoughtly.thoughtly');
+	description = nodeType.description;
+});
+
+it('is the Thoughtly node, version 1, usable as an AI tool, with the Thoughtly credential', () => {
+	expect(description).toMatchObject({
+		name: 'thoughtly',
+		displayName: 'Thoughtly',
+		version: 1,
+		usableAsTool: true,
+		credentials: [{ name: 'thoughtlyApi', required: true }],
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		inputs: ['main'],
+		outputs: ['main'],
+	});
+});
+
+it('has light and dark icons, resolved by the loader to files in the package', () => {
+	expect(description.iconUrl).toEqual({
+		light: 'icons/n8n-nodes-thoughtly/dist/nodes/Thoughtly/thoughtly.svg',
+		dark: 'icons/n8n-nodes-thoughtly/dist/nodes/Thoughtly/thoughtly.dark.svg',
+	});
+});
+
+it('carries its codex: categories and documentation', () => {
+	expect(description.codex).toEqual({
+		categories: ['Communication', 'Sales'],
+		alias: ['voice agent', 'AI calling', 'phone call', 'outbound call'],
+		resources: {
+			primaryDocumentation: [{ url: 'https://docs.thoughtly.com/api-reference' }],
+			credentialDocumentation: [{ url: 'https://docs.thoughtly.com/developers' }],
+		},
+	});
+});
+
+/** The issue's table: resource → operation → the parameters shown (collections with their fields). */
+const table: Record<string, Record<string, string[]>> = {
+	agent: {
+		getMany: ['returnAll', 'limit', 'filters(includeArchived,search,sort,status)'],
+	},
+	automation: {
+		trigger: ['automationId', 'payload', 'options(webhookVerification)'],
+	},
+	call: {
+		getMany: ['agentId', 'returnAll', 'limit', 'filters(jobId,search,statuses,tags)'],
+	},
+	contact: {
+		call: ['contactId', 'agentId', 'metadata'],
+		create: ['phoneNumber', 'additionalFields(attributes,countryCode,email,name,tags)'],
+		delete: ['contactId'],
+		get: ['contactId'],
+		getMany: ['returnAll', 'limit', 'filters(excludedTags,phoneNumbersOnly,search,sort,sortDirection,tags)'],
+	},
+	user: { get: [] },
+	webhook: {
+		getMany: [],
+		subscribe: ['event', 'url', 'data'],
+		unsubscribe: ['event', 'url', 'data'],
+	},
+};
+
+function shownFor(resource: string, operation: string): string[] {
+	return description.properties
+		.filter((p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions.show.operation?.includes(operation))
+		.map((p) =>
+			p.type === 'collection'
+				? `${p.name}(${(p.options as INodeProperties[]).map((o) => o.name).join(',')})`
+				: p.name,
+		);
+}
+
+it('offers exactly the resources and operations of the table, each with an action text', () => {
+	const resource = description.properties.find((p) => p.name === 'resource');
+	expect(resource?.options?.map((o) => ('value' in o ? o.value : undefined))).toEqual(Object.keys(table));
+
+	for (const [name, operations] of Object.entries(table)) {
+		const operation = description.properties.find(
+			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(name),
+		);
+		const options = (operation?.options ?? []) as Array<{ value: string; action?: string }>;
+		expect(options.map((o) => o.value).sort()).toEqual(Object.keys(operations).sort());
+		for (const option of options) expect(option.action).toMatch(/^[A-Z][a-z]/);
+	}
+});
+
+it.each(Object.entries(table).flatMap(([r, ops]) => Object.entries(ops).map(([o, params]) => [r, o, params] as const)))(
+	'%s → %s shows %j',
+	(resource, operation, params) => {
+		expect(shownFor(resource, operation)).toEqual(params);
+	},
+);
+
+it('lets agents and contacts be picked from a searchable list or entered by ID', () => {
+	for (const [name, method] of [
+		['agentId', 'searchAgents'],
+		['contactId', 'searchContacts'],
+	]) {
+		for (const property of description.properties.filter((p) => p.name === name)) {
+			expect(property.type).toBe('resourceLocator');
+			expect(property.modes?.map((m) => m.name)).toEqual(['list', 'id']);
+			expect(property.modes?.[0].typeOptions).toEqual({ searchListMethod: method, searchable: true });
+		}
+	}
+	expect(Object.keys(nodeType.methods?.listSearch ?? {}).sort()).toEqual(['searchAgents', 'searchContacts']);
+});
+
+it('offers all five webhook events to subscribe and unsubscribe', () => {
+	for (const operation of ['subscribe', 'unsubscribe']) {
+		const event = description.properties.find(
+			(p) => p.name === 'event' && p.displayOptions?.show?.operation?.includes(operation),
+		);
+		expect((event?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual([
+			'ACTION_FAILED',
+			'FOLDER_NEW_RESPONSE',
+			'FOLDER_PHONE_TRANSFER',
+			'NEW_RESPONSE',
+			'PHONE_TRANSFER',
+		]);
+	}
+});
