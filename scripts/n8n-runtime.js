@@ -162,7 +162,7 @@ function runStepsSync(steps) {
 		for (const step of steps) {
 			step.before?.();
 			const [command, args, options] = step.command();
-			const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+			const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
 			if (result.status !== 0) throw commandFailed(command, args, result.status);
 			step.after?.();
 		}
@@ -183,7 +183,7 @@ async function runStepsAsync(steps) {
 			}, PROGRESS_INTERVAL_MS);
 			try {
 				const status = await new Promise((resolve, reject) => {
-					const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+					const child = spawn(command, args, { stdio: ['ignore', 2, 2], ...options });
 					child.once('error', reject);
 					child.once('exit', (code) => resolve(code));
 				});

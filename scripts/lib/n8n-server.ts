@@ -55,6 +55,13 @@ export function stripAnsi(text: string): string {
 	return text.replace(ANSI, '');
 }
 
+/** The lines of an n8n log that say a package of nodes or a credential failed to load. */
+export function findLoadErrors(log: string): string[] {
+	return stripAnsi(log)
+		.split('\n')
+		.filter((line) => LOAD_ERROR_PATTERNS.some((pattern) => pattern.test(line)));
+}
+
 /** The environment every n8n the project starts gets, apart from the caller's additions. */
 export function n8nEnvironment(options: {
 	userFolder: string;
@@ -70,8 +77,9 @@ export function n8nEnvironment(options: {
 		// `npm run` exports npm_* variables (npm_config_local_prefix among them) that would make
 		// the npm n8n runs for community packages act on this repository instead of n8n's folder.
 		if (/^npm_/i.test(key)) continue;
-		// Nothing of the parent's n8n or Node settings may leak in (NODE_OPTIONS from jest, ...).
-		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|E2E_TESTS$)/.test(key)) continue;
+		// Nothing of the parent's n8n or Node settings may leak in: jest sets NODE_ENV=test, which
+		// makes n8n refuse to load nodes and silence its log.
+		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|E2E_TESTS$|JEST_)/.test(key)) continue;
 		base[key] = value;
 	}
 	const url = `http://127.0.0.1:${port}`;
@@ -85,12 +93,14 @@ export function n8nEnvironment(options: {
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `${url}/`,
-		WEBHOOK_URL: `${url}/`,
+		// WEBHOOK_URL still works in 2.40.7 but is deprecated in favour of N8N_WEBHOOK_URL.
+		N8N_WEBHOOK_URL: `${url}/`,
 		N8N_SECURE_COOKIE: 'false',
 		DB_TYPE: 'sqlite',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
@@ -112,6 +122,7 @@ export class N8nServer {
 	private output = '';
 	private logStream?: WriteStream;
 	private readonly options: N8nServerOptions;
+	private readonly stopping = new WeakSet<GroupProcess>();
 
 	constructor(options: N8nServerOptions) {
 		this.options = options;
@@ -134,9 +145,7 @@ export class N8nServer {
 
 	/** Log lines that say a package of nodes or a credential failed to load. */
 	loadErrors(): string[] {
-		return this.log()
-			.split('\n')
-			.filter((line) => LOAD_ERROR_PATTERNS.some((pattern) => pattern.test(line)));
+		return findLoadErrors(this.output);
 	}
 
 	async start(): Promise<this> {
@@ -201,7 +210,22 @@ export class N8nServer {
 	async stop(): Promise<void> {
 		const proc = this.proc;
 		this.proc = undefined;
-		if (proc) await proc.stop();
+		if (proc) {
+			this.stopping.add(proc);
+			await proc.stop();
+		}
+	}
+
+	/**
+	 * Resolves with the exit code if the running n8n exits without stop() being called (a crash,
+	 * a kill from outside); never resolves otherwise.
+	 */
+	async exitedUnexpectedly(): Promise<number | string> {
+		const proc = this.proc;
+		if (!proc) return await new Promise<never>(() => undefined);
+		const code = await proc.exited;
+		if (this.stopping.has(proc)) return await new Promise<never>(() => undefined);
+		return code;
 	}
 
 	/** Stops n8n and starts it again on the same port with the same user folder. */

@@ -1,0 +1,241 @@
+/**
+ * `npm run dev`: n8n 2.40.7 with this package loaded under its own name, talking to the local
+ * Thoughtly simulator, with a ready credential and example workflows.
+ *
+ * Steps: build → provide the n8n runtime (first run installs it) → pack and install the package
+ * into .dev/n8n/.n8n/nodes (as n8n's community-package installer would) → start the simulator
+ * → start n8n → owner, credential and example workflows (created once, reused afterwards) →
+ * wait for Ctrl+C, then stop n8n and the simulator.
+ *
+ * Settings (environment): THOUGHTLY_DEV_PORT (n8n, default 5678), THOUGHTLY_SIMULATOR_PORT
+ * (default 4010), THOUGHTLY_SIMULATOR_CALL_DELAY_MS (default 3000), THOUGHTLY_DEV_FOLDER
+ * (default .dev in the repository), THOUGHTLY_DEV_EMAIL / THOUGHTLY_DEV_PASSWORD (the n8n
+ * owner's login), THOUGHTLY_N8N_CACHE (where the runtime is installed).
+ */
+import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureRuntimeAsync, runtimeInstalled, runtimePaths } from '../n8n-runtime';
+import { N8nApiError, N8nClient, type Owner, type Workflow, type WorkflowDefinition } from './n8n-client';
+import { N8nServer } from './n8n-server';
+import { buildPackage, installTarball, packPackage, readPackageJson, REPO_DIR } from './package-install';
+import { portIsFree } from './processes';
+import { startSimulator, type SimulatorHandle } from '../../test/simulator';
+
+export const DEV_CREDENTIAL_NAME = 'Thoughtly (local simulator)';
+const CREDENTIAL_TYPE = 'thoughtlyApi';
+export const EXAMPLES_DIR = path.join(REPO_DIR, 'examples', 'workflows');
+
+interface DevSettings {
+	n8nPort: number;
+	simulatorPort: number;
+	callDelayMs: number;
+	folder: string;
+	owner: Owner;
+}
+
+function settingsFromEnv(): DevSettings {
+	const number = (name: string, fallback: number): number => {
+		const raw = process.env[name];
+		if (raw === undefined || raw === '') return fallback;
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port or a number of milliseconds, got "${raw}"`);
+		return value;
+	};
+	return {
+		n8nPort: number('THOUGHTLY_DEV_PORT', 5678),
+		simulatorPort: number('THOUGHTLY_SIMULATOR_PORT', 4010),
+		callDelayMs: number('THOUGHTLY_SIMULATOR_CALL_DELAY_MS', 3000),
+		folder: path.resolve(process.env.THOUGHTLY_DEV_FOLDER || path.join(REPO_DIR, '.dev')),
+		owner: {
+			email: process.env.THOUGHTLY_DEV_EMAIL || 'dev@example.com',
+			password: process.env.THOUGHTLY_DEV_PASSWORD || 'Thoughtly-dev-1',
+			firstName: 'Thoughtly',
+			lastName: 'Developer',
+		},
+	};
+}
+
+function say(message = ''): void {
+	process.stdout.write(`${message}\n`);
+}
+
+function step(message: string): void {
+	say(`▸ ${message}`);
+}
+
+/** An example workflow file: n8n's export format, plus whether `npm run dev` should publish it. */
+interface ExampleWorkflow extends WorkflowDefinition {
+	active?: boolean;
+}
+
+export function loadExamples(dir = EXAMPLES_DIR): Array<{ file: string; workflow: ExampleWorkflow }> {
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as ExampleWorkflow }));
+}
+
+/** Points every Thoughtly credential reference of the example at the given credential. */
+export function withCredential(workflow: ExampleWorkflow, credential: { id: string; name: string }): WorkflowDefinition {
+	const nodes = workflow.nodes.map((node) =>
+		node.credentials?.[CREDENTIAL_TYPE] ? { ...node, credentials: { ...node.credentials, [CREDENTIAL_TYPE]: credential } } : node,
+	);
+	const { active: _active, ...definition } = workflow;
+	return { ...definition, nodes };
+}
+
+/** Creates the credential, or brings the existing one (same name and type) up to date. */
+export async function ensureSimulatorCredential(
+	client: N8nClient,
+	simulator: { url: string; apiToken: string; teamId: string },
+): Promise<{ id: string; name: string; created: boolean }> {
+	const data = { apiToken: simulator.apiToken, teamId: simulator.teamId, baseUrl: simulator.url };
+	const existing = (await client.listCredentials()).find((c) => c.name === DEV_CREDENTIAL_NAME && c.type === CREDENTIAL_TYPE);
+	if (existing) {
+		await client.updateCredential(existing.id, DEV_CREDENTIAL_NAME, CREDENTIAL_TYPE, data);
+		return { id: existing.id, name: DEV_CREDENTIAL_NAME, created: false };
+	}
+	const created = await client.createCredential(DEV_CREDENTIAL_NAME, CREDENTIAL_TYPE, data);
+	return { id: created.id, name: DEV_CREDENTIAL_NAME, created: true };
+}
+
+/**
+ * Imports each example once (matched by name): a workflow the user already has is left as it
+ * is, edits included. Examples marked `"active": true` are published when first imported;
+ * afterwards n8n itself re-activates them at every start.
+ */
+export async function importExamples(
+	client: N8nClient,
+	credential: { id: string; name: string },
+	log: (message: string) => void = () => undefined,
+): Promise<Array<{ workflow: Workflow; imported: boolean }>> {
+	const existing = await client.listWorkflows();
+	const results: Array<{ workflow: Workflow; imported: boolean }> = [];
+	for (const { file, workflow } of loadExamples()) {
+		const present = existing.find((w) => w.name === workflow.name && !(w as { isArchived?: boolean }).isArchived);
+		if (present) {
+			results.push({ workflow: present, imported: false });
+			continue;
+		}
+		const created = await client.createWorkflow(withCredential(workflow, credential));
+		log(`imported ${file} as "${created.name}"`);
+		if (workflow.active) {
+			await client.activateWorkflow(created.id);
+			log(`published "${created.name}"`);
+		}
+		results.push({ workflow: await client.getWorkflow(created.id), imported: true });
+	}
+	return results;
+}
+
+async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
+	if (!(await portIsFree(port))) {
+		throw new Error(`Port ${port} on 127.0.0.1 is in use, so ${what} cannot start there. Stop whatever uses it, or set ${variable} to another port.`);
+	}
+}
+
+export async function main(): Promise<void> {
+	const settings = settingsFromEnv();
+	const pkg = readPackageJson();
+	const userFolder = path.join(settings.folder, 'n8n');
+	mkdirSync(userFolder, { recursive: true });
+
+	await assertPortFree(settings.n8nPort, 'n8n', 'THOUGHTLY_DEV_PORT');
+	await assertPortFree(settings.simulatorPort, 'the Thoughtly simulator', 'THOUGHTLY_SIMULATOR_PORT');
+
+	step(`Building ${pkg.name} (npm run build) ...`);
+	buildPackage();
+
+	const runtime = runtimePaths();
+	if (!runtimeInstalled()) {
+		step(`First run on this machine: installing n8n ${runtime.n8nVersion} and Node ${runtime.nodeVersion} into ${runtime.root}.`);
+		say('  This takes about 8 minutes and 2.8 GB, once; later runs start in seconds. Progress follows every 30 s.');
+	}
+	await ensureRuntimeAsync();
+
+	step(`Installing ${pkg.name}@${pkg.version} into n8n's community nodes folder ...`);
+	const tarball = packPackage(path.join(settings.folder, 'pack'));
+	const installedAt = installTarball(tarball, userFolder);
+
+	step(`Starting the Thoughtly simulator on 127.0.0.1:${settings.simulatorPort} ...`);
+	let simulator: SimulatorHandle | undefined = await startSimulator({
+		port: settings.simulatorPort,
+		callCompletionDelayMs: settings.callDelayMs,
+		log: (line) => say(`  [simulator] ${line}`),
+	});
+
+	const server = new N8nServer({ userFolder, port: settings.n8nPort, logLevel: 'info' });
+	let stopping: Promise<void> | undefined;
+	const shutdown = (reason: string, code: number): Promise<void> => {
+		stopping ??= (async () => {
+			say();
+			step(`${reason}: stopping n8n and the simulator ...`);
+			await server.close();
+			await simulator?.stop();
+			simulator = undefined;
+			say('Stopped. Run npm run dev again to continue where you left off.');
+			process.exit(code);
+		})();
+		return stopping;
+	};
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(signal, () => void shutdown(`Received ${signal}`, 0));
+	}
+
+	try {
+		step(`Starting n8n ${runtime.n8nVersion} on 127.0.0.1:${settings.n8nPort} (log: ${path.relative(process.cwd(), server.logFile)}) ...`);
+		await server.start();
+		const loadErrors = server.loadErrors();
+		if (loadErrors.length > 0) {
+			say(`\n!! n8n reported problems loading ${pkg.name}:\n${loadErrors.map((l) => `   ${l}`).join('\n')}\n`);
+		}
+
+		const client = new N8nClient(server.url);
+		let ownerCreated: boolean;
+		try {
+			ownerCreated = await client.ensureOwner(settings.owner);
+		} catch (error) {
+			if (error instanceof N8nApiError && error.status === 401) {
+				throw new Error(
+					`The n8n in ${userFolder} has an owner whose password is not ${settings.owner.password}. ` +
+						'Set THOUGHTLY_DEV_EMAIL and THOUGHTLY_DEV_PASSWORD to your login, or delete the .dev folder to start afresh.',
+				);
+			}
+			throw error;
+		}
+		const credential = await ensureSimulatorCredential(client, simulator);
+		const workflows = await importExamples(client, credential, (m) => say(`  ${m}`));
+
+		const types = (await client.nodeTypes()).filter((t) => t.name.startsWith(`${pkg.name}.`)).map((t) => t.name);
+		say();
+		say(`n8n is running with ${pkg.name} (${installedAt.replace(os.homedir(), '~')})`);
+		say(`  node types loaded:  ${types.length ? types.join(', ') : 'none! see the log above'}`);
+		say(`  Editor:             ${server.url}/`);
+		say(`  Log in:             ${settings.owner.email} / ${settings.owner.password}${ownerCreated ? '  (owner created now)' : ''}`);
+		say(`  Credential:         "${DEV_CREDENTIAL_NAME}" → simulator ${simulator.url}`);
+		say(`                      (API token ${simulator.apiToken}, team ID ${simulator.teamId})`);
+		say('  Workflows:');
+		for (const { workflow, imported } of workflows) {
+			say(`    - ${workflow.name}${workflow.active ? ' (active)' : ''}${imported ? '' : ' (kept from an earlier run)'}`);
+			say(`      ${server.url}/workflow/${workflow.id}`);
+		}
+		say();
+		say('What to try first:');
+		say('  1. Open "New lead → Thoughtly contact → call" and click "Execute workflow": it creates a');
+		say('     contact in the simulator and has the Sales Qualifier agent call it.');
+		say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
+		say('     to the active "Thoughtly call completed → outcome" workflow: open it and look at Executions.');
+		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
+		say();
+		say('Press Ctrl+C to stop n8n and the simulator.');
+
+		const exit = await server.exitedUnexpectedly();
+		say(`\nn8n stopped on its own (${exit}). The end of its log:\n${server.log().split('\n').slice(-30).join('\n')}`);
+		await shutdown('n8n exited', 1);
+	} catch (error) {
+		say(`\n${(error as Error).message}`);
+		await shutdown('Start-up failed', 1);
+	}
+}

@@ -1,0 +1,62 @@
+/**
+ * n8n's own credential test (the "Test" button; POST /rest/credentials/test) against the simulator.
+ */
+import { CREDENTIAL_TYPE, shared, simulatorCredentialData, type Shared } from './harness/suite';
+
+let ctx: Shared;
+
+beforeAll(async () => {
+	ctx = await shared();
+});
+
+beforeEach(async () => {
+	await ctx.sim.reset();
+});
+
+describe("n8n's credential test", () => {
+	it('passes for the simulator credential saved in n8n, sending both headers to GET /user', async () => {
+		const result = await ctx.n8n.testCredential(CREDENTIAL_TYPE, simulatorCredentialData(ctx.state), ctx.credential);
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+
+		const requests = await ctx.sim.requests();
+		expect(requests).toHaveLength(1);
+		expect(requests[0]).toMatchObject({ method: 'GET', path: '/user' });
+		expect(requests[0].headers['x-api-token']).toBe(ctx.state.apiToken);
+		expect(requests[0].headers.team_id).toBe(ctx.state.teamId);
+	});
+
+	it("fails for a wrong API token and shows Thoughtly's message", async () => {
+		const result = await ctx.n8n.testCredential(CREDENTIAL_TYPE, {
+			...simulatorCredentialData(ctx.state),
+			apiToken: 'tk_wrong_token',
+		});
+		// n8n's server sends a request that got 401 once more after its credential pre-authentication
+		// hook (n8n-core's httpRequestWithAuthentication), so GET /user may arrive twice.
+		const requests = await ctx.sim.requests();
+		expect(requests.length).toBeGreaterThanOrEqual(1);
+		for (const request of requests) {
+			expect(request).toMatchObject({ method: 'GET', path: '/user', status: 401 });
+			expect(request.headers['x-api-token']).toBe('tk_wrong_token');
+		}
+
+		// What Thoughtly (the simulator) answered: 401 with its error envelope.
+		const answer = await fetch(`${ctx.state.simulatorUrl}/user`, {
+			headers: { 'x-api-token': 'tk_wrong_token', team_id: ctx.state.teamId },
+		});
+		expect(answer.status).toBe(401);
+		const envelope = (await answer.json()) as { data: null; error: { message: string } };
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain(envelope.error.message);
+	});
+
+	it('fails for a team ID that does not belong to the token', async () => {
+		const result = await ctx.n8n.testCredential(CREDENTIAL_TYPE, {
+			...simulatorCredentialData(ctx.state),
+			teamId: 'team_sim_two',
+		});
+		expect(result.status).toBe('Error');
+		const requests = await ctx.sim.requests();
+		expect(requests[0].headers.team_id).toBe('team_sim_two');
+	});
+});

@@ -1,0 +1,71 @@
+/**
+ * n8n 2.40.7 loads the packed package from its community-nodes folder, under the package's own
+ * name, without errors, and offers both nodes and the credential to the editor.
+ */
+import { findLoadErrors } from '../../scripts/lib/n8n-server';
+import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME, shared, TRIGGER_NODE_TYPE, type Shared } from './harness/suite';
+
+let ctx: Shared;
+
+beforeAll(async () => {
+	ctx = await shared();
+});
+
+describe('n8n loads n8n-nodes-thoughtly as a community package', () => {
+	it('logs no load error and loads one credential and two nodes from the package', () => {
+		const log = ctx.n8nLog();
+		expect(findLoadErrors(log)).toEqual([]);
+		// PackageDirectoryLoader's debug line, with the counts it loaded from package.json's `n8n` section.
+		expect(log).toMatch(new RegExp(`Loaded all credentials and nodes from ${PACKAGE_NAME} \\{ "credentials": 1, "nodes": 2`));
+		expect(log).not.toMatch(/CUSTOM\.thoughtly/);
+	});
+
+	it('lists both nodes under the package name in the node types the editor loads', async () => {
+		const types = await ctx.n8n.nodeTypes();
+		const ours = types.filter((t) => t.name.startsWith(`${PACKAGE_NAME}.`));
+		// usableAsTool makes n8n derive an AI-agent tool from the action node; never from the trigger.
+		expect(ours.map((t) => t.name).sort()).toEqual([ACTION_NODE_TYPE, `${ACTION_NODE_TYPE}Tool`, TRIGGER_NODE_TYPE].sort());
+		expect(types.filter((t) => /thoughtly/i.test(t.name) && !t.name.startsWith(`${PACKAGE_NAME}.`))).toEqual([]);
+
+		const action = ours.find((t) => t.name === ACTION_NODE_TYPE)!;
+		expect(action.displayName).toBe('Thoughtly');
+		expect(action.credentials).toEqual([expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })]);
+		const resource = action.properties.find((p) => p.name === 'resource') as { options: Array<{ value: string }> };
+		// n8n adds "Custom API Call" to nodes whose credential has an `authenticate` section.
+		expect(resource.options.map((o) => o.value).sort()).toEqual(
+			['__CUSTOM_API_CALL__', 'agent', 'automation', 'call', 'contact', 'user', 'webhook'].sort(),
+		);
+		expect(action.iconUrl ?? action.icon).toBeTruthy();
+
+		const trigger = ours.find((t) => t.name === TRIGGER_NODE_TYPE)!;
+		expect(trigger.displayName).toBe('Thoughtly Trigger');
+		expect(trigger.group).toContain('trigger');
+		expect(trigger.webhooks).toHaveLength(1);
+		const events = trigger.properties.find((p) => p.name === 'events') as { options: Array<{ value: string }> };
+		expect(events.options.map((o) => o.value).sort()).toEqual(
+			['ACTION_FAILED', 'FOLDER_NEW_RESPONSE', 'FOLDER_PHONE_TRANSFER', 'NEW_RESPONSE', 'PHONE_TRANSFER'].sort(),
+		);
+		expect(trigger.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['events', 'agentId', 'folderId', 'simplify']));
+	});
+
+	it('describes both nodes through POST /rest/node-types, as the editor asks when opening a workflow', async () => {
+		const descriptions = await ctx.n8n.nodeTypeDescriptions([
+			{ name: ACTION_NODE_TYPE, version: 1 },
+			{ name: TRIGGER_NODE_TYPE, version: 1 },
+		]);
+		// The descriptions carry the node's own name; the editor pairs them with the package-qualified type.
+		expect(descriptions.map((d) => d.name)).toEqual(['thoughtly', 'thoughtlyTrigger']);
+		expect(descriptions.map((d) => d.displayName)).toEqual(['Thoughtly', 'Thoughtly Trigger']);
+		expect(descriptions[0].properties.map((p) => p.name)).toEqual(expect.arrayContaining(['resource', 'operation']));
+	});
+
+	it('lists the credential, with the fields the nodes need, for both nodes', async () => {
+		const credential = (await ctx.n8n.credentialTypes()).find((c) => c.name === CREDENTIAL_TYPE);
+		expect(credential).toBeDefined();
+		expect(credential!.displayName).toBe('Thoughtly API');
+		expect(credential!.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['apiToken', 'teamId', 'baseUrl']));
+		expect((credential!.supportedNodes ?? []).sort()).toEqual(
+			expect.arrayContaining([ACTION_NODE_TYPE, TRIGGER_NODE_TYPE].sort()),
+		);
+	});
+});
