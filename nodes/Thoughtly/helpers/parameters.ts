@@ -32,7 +32,8 @@ export function getRequiredId(
 /** A phone number in E.164 form; formatting characters such as spaces and dashes are removed. */
 export function getPhoneNumber(this: IExecuteFunctions, name: string, itemIndex: number, label: string): string {
 	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
-	const text = typeof value === 'number' ? `+${value}` : typeof value === 'string' ? value.trim() : '';
+	// A number from an expression has lost its plus; guessing the country could ring a stranger.
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!text) {
 		throw new NodeOperationError(this.getNode(), `${label} is empty [item ${itemIndex}]`, {
 			description: 'Enter the number in E.164 format: a plus, the country code and the number, e.g. +14155550123.',

@@ -209,6 +209,12 @@ describe('input refused before any request', () => {
 		expect(t.sim.requests()).toEqual([]);
 	});
 
+	it('a phone number that an expression gives as a number (its plus is lost)', async () => {
+		const { error } = await t.run(createContact('={{ $json.phone }}'), [{ phone: 14155550123 }]);
+		expect(error?.message).toBe('Phone Number "14155550123" is not an E.164 phone number [item 0]');
+		expect(t.sim.requests()).toEqual([]);
+	});
+
 	it('an empty phone number', async () => {
 		const { error } = await t.run(createContact('  '));
 		expect(error?.message).toBe('Phone Number is empty [item 0]');
