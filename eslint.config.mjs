@@ -26,6 +26,8 @@ export default defineConfig(
 			...n8nNodesBase.configs.credentials.rules,
 			// Community credentials link to the service's own documentation, not n8n's.
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			// The community plugin's credential-password-field rule decides this (as in the scanner).
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
 		},
 	},
 	{
@@ -34,6 +36,10 @@ export default defineConfig(
 			...n8nNodesBase.configs.nodes.rules,
 			// Thoughtly's lists really stop at 50 a page, so a maxValue is accurate.
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+			// Inputs and outputs use NodeConnectionTypes, which the community plugin requires
+			// (the scanner turns these two off for the same reason).
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
 );

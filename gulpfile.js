@@ -1,15 +1,18 @@
-const path = require('node:path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-// tsc only emits JavaScript; n8n also reads each node's and credential's icons from dist/.
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeIcons = src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false });
-	const nodesDestination = path.resolve('dist', 'nodes');
-	nodeIcons.pipe(dest(nodesDestination));
-
-	const credentialIcons = src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false });
-	const credentialsDestination = path.resolve('dist', 'credentials');
-	return credentialIcons.pipe(dest(credentialsDestination));
+// tsc only emits JavaScript. n8n also reads from dist/: node and credential icons, each node's
+// codex (`*.node.json`) and the trigger's output schema (`__schema__/**/*.json`).
+function copyNodeAssets() {
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'nodes/**/__schema__/**/*.json'], {
+		encoding: false,
+		allowEmpty: true,
+	}).pipe(dest('dist/nodes'));
 }
+
+function copyCredentialIcons() {
+	return src('credentials/**/*.{png,svg}', { encoding: false, allowEmpty: true }).pipe(
+		dest('dist/credentials'),
+	);
+}
+
+task('build:assets', parallel(copyNodeAssets, copyCredentialIcons));
