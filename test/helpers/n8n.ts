@@ -523,6 +523,8 @@ export interface NodeUnderTest {
 	credentials?: INode['credentials'];
 	/** n8n's "Continue On Fail" (Settings → On Error → Continue). */
 	continueOnFail?: boolean;
+	/** Any On Error setting, e.g. `continueErrorOutput` (failed items go to a second output). */
+	onError?: INode['onError'];
 	/** n8n's "Retry On Fail" (default off). */
 	retryOnFail?: boolean;
 }
@@ -630,6 +632,7 @@ export class N8nHarness {
 			parameters: spec.parameters,
 			credentials: spec.credentials,
 			...(spec.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(spec.onError ? { onError: spec.onError } : {}),
 			...(spec.retryOnFail ? { retryOnFail: true } : {}),
 		};
 	}

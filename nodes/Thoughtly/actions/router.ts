@@ -50,9 +50,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			failure.context.itemIndex ??= itemIndex;
 			if (this.continueOnFail()) {
+				// Only `error`, `message` and `details` keys: n8n then knows the item failed, and
+				// "Continue (using error output)" routes it to the error output.
+				const details: IDataObject = {};
+				if (failure.description) details.description = failure.description;
+				if (failure instanceof NodeApiError && failure.httpCode) details.httpCode = failure.httpCode;
 				const json: IDataObject = { error: failure.message };
-				if (failure.description) json.description = failure.description;
-				if (failure instanceof NodeApiError && failure.httpCode) json.httpCode = failure.httpCode;
+				if (Object.keys(details).length) json.details = details;
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 				continue;
 			}

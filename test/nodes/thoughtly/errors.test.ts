@@ -3,7 +3,7 @@
  * hint, refused input before any request, which requests are repeated (reads and deletes) and
  * which never are (a repeated call could ring a person twice), and Continue On Fail.
  */
-import type { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
 import { SEED } from '../../simulator';
 import { byId, useThoughtly } from './fixture';
@@ -298,7 +298,7 @@ describe('Continue On Fail', () => {
 			'Three',
 			'Four',
 		]);
-		expect(result.items[1].json.description).toMatch(/E\.164 format/);
+		expect((result.items[1].json.details as IDataObject).description).toMatch(/E\.164 format/);
 	});
 
 	it('keeps Thoughtly errors per item, with the status', async () => {
@@ -315,7 +315,7 @@ describe('Continue On Fail', () => {
 			{ continueOnFail: true },
 		);
 
-		expect(result.items.map((item) => [item.pairedItem, item.json.httpCode ?? item.json.status])).toEqual([
+		expect(result.items.map((item) => [item.pairedItem, (item.json.details as IDataObject | undefined)?.httpCode ?? item.json.status])).toEqual([
 			[{ item: 0 }, '500'],
 			[{ item: 1 }, '404'],
 			[{ item: 2 }, 'queued'],
@@ -329,10 +329,42 @@ describe('Continue On Fail', () => {
 			[{ agent: SEED.agents.appointmentReminder }, { agent: 'agt_missing' }, { agent: SEED.agents.archived }],
 			{ continueOnFail: true },
 		);
-		expect(result.items.map((item) => [item.pairedItem, item.json.id ?? item.json.httpCode])).toEqual([
+		expect(result.items.map((item) => [item.pairedItem, item.json.id ?? (item.json.details as IDataObject | undefined)?.httpCode])).toEqual([
 			[{ item: 0 }, SEED.calls.jordanConfirmed],
 			[{ item: 1 }, '404'],
 			[{ item: 2 }, SEED.calls.chenBooked],
+		]);
+	});
+
+	it('with "Continue (using error output)", failed items go to the error output, still paired', async () => {
+		const result = await t.n8n.runNode(
+			{
+				type: 'thoughtly',
+				parameters: getContact('={{ $json.id }}'),
+				credentials: { thoughtlyApi: t.credential },
+				onError: 'continueErrorOutput',
+			},
+			[{ id: SEED.contacts.averyLee }, { id: 'cnt_missing' }, { id: SEED.contacts.chenWei }],
+		);
+		const [success, failed] = result.outputs;
+		expect(success.map((item) => [item.pairedItem, item.json.id])).toEqual([
+			[{ item: 0 }, SEED.contacts.averyLee],
+			[{ item: 2 }, SEED.contacts.chenWei],
+		]);
+		// n8n merges the input item's fields into the error item on the error output.
+		expect(failed.map(({ json, pairedItem }) => ({ json, pairedItem }))).toEqual([
+			{
+				json: {
+					id: 'cnt_missing',
+					error: 'Contact cnt_missing not found',
+					details: {
+						description:
+							"Nothing with this ID exists in the credential's Thoughtly team. Check the ID, and that the credential's team ID is the team that owns it.",
+						httpCode: '404',
+					},
+				},
+				pairedItem: { item: 1 },
+			},
 		]);
 	});
 

@@ -284,7 +284,7 @@ describe('contact: get', () => {
 			{ continueOnFail: true },
 		);
 		expect(onlyRequest().path).toBe('/contact/cnt%2F..%2Fuser');
-		expect(result.items[0].json.httpCode).toBe('404');
+		expect((result.items[0].json.details as IDataObject).httpCode).toBe('404');
 	});
 });
 
