@@ -24,6 +24,7 @@ import { startSimulator, type SimulatorHandle } from '../../test/simulator';
 
 export const DEV_CREDENTIAL_NAME = 'Thoughtly (local simulator)';
 const CREDENTIAL_TYPE = 'thoughtlyApi';
+const TRIGGER_NODE_TYPE = 'n8n-nodes-thoughtly.thoughtlyTrigger';
 export const EXAMPLES_DIR = path.join(REPO_DIR, 'examples', 'workflows');
 
 interface DevSettings {
@@ -130,6 +131,32 @@ export async function importExamples(
 	return results;
 }
 
+/**
+ * The simulator starts empty at every run, while n8n 2.40.7 keeps published workflows'
+ * webhooks registered across restarts without asking the trigger again. So each published
+ * workflow with a Thoughtly Trigger is unpublished and published again (the same version):
+ * that runs the trigger's own lifecycle, which subscribes it on the fresh simulator.
+ */
+export async function resubscribeTriggers(
+	client: N8nClient,
+	skip: Set<string>,
+	log: (message: string) => void = () => undefined,
+): Promise<void> {
+	for (const summary of await client.listWorkflows()) {
+		if (!summary.active || skip.has(summary.id)) continue;
+		const workflow = await client.getWorkflow(summary.id);
+		if (!workflow.nodes.some((node) => node.type === TRIGGER_NODE_TYPE && !node.disabled)) continue;
+		const versionId = workflow.activeVersionId ?? workflow.versionId;
+		await client.deactivateWorkflow(workflow.id);
+		try {
+			await client.activateWorkflow(workflow.id, { versionId });
+			log(`re-published "${workflow.name}" so that it subscribes to the fresh simulator`);
+		} catch (error) {
+			log(`could not re-publish "${workflow.name}": ${(error as Error).message}`);
+		}
+	}
+}
+
 async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
 	if (!(await portIsFree(port))) {
 		throw new Error(`Port ${port} on 127.0.0.1 is in use, so ${what} cannot start there. Stop whatever uses it, or set ${variable} to another port.`);
@@ -185,7 +212,8 @@ export async function main(): Promise<void> {
 	}
 
 	try {
-		step(`Starting n8n ${runtime.n8nVersion} on 127.0.0.1:${settings.n8nPort} (log: ${path.relative(process.cwd(), server.logFile)}) ...`);
+		const relativeLog = path.relative(process.cwd(), server.logFile);
+		step(`Starting n8n ${runtime.n8nVersion} on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? server.logFile : relativeLog}) ...`);
 		await server.start();
 		const loadErrors = server.loadErrors();
 		if (loadErrors.length > 0) {
@@ -207,8 +235,14 @@ export async function main(): Promise<void> {
 		}
 		const credential = await ensureSimulatorCredential(client, simulator);
 		const workflows = await importExamples(client, credential, (m) => say(`  ${m}`));
+		const justImported = new Set(workflows.filter((w) => w.imported).map((w) => w.workflow.id));
+		await resubscribeTriggers(client, justImported, (m) => say(`  ${m}`));
 
-		const types = (await client.nodeTypes()).filter((t) => t.name.startsWith(`${pkg.name}.`)).map((t) => t.name);
+		// n8n also derives `thoughtlyTool` (for AI agents) from the action node; list the two nodes.
+		const types = (await client.nodeTypes())
+			.filter((t) => t.name.startsWith(`${pkg.name}.`) && !t.name.endsWith('Tool'))
+			.map((t) => t.name)
+			.sort();
 		say();
 		say(`n8n is running with ${pkg.name} (${installedAt.replace(os.homedir(), '~')})`);
 		say(`  node types loaded:  ${types.length ? types.join(', ') : 'none! see the log above'}`);
@@ -226,8 +260,9 @@ export async function main(): Promise<void> {
 		say('  1. Open "New lead → Thoughtly contact → call" and click "Execute workflow": it creates a');
 		say('     contact in the simulator and has the Sales Qualifier agent call it.');
 		say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
-		say('     to the active "Thoughtly call completed → outcome" workflow: open it and look at Executions.');
+		say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
 		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
+		say('  The simulator prints every request it receives below.');
 		say();
 		say('Press Ctrl+C to stop n8n and the simulator.');
 

@@ -290,18 +290,20 @@ export class N8nClient {
 	}
 
 	/**
-	 * Publishes (activates) the workflow's current version and waits until n8n has set up its
-	 * triggers. Throws with n8n's message when a trigger could not be activated.
+	 * Publishes (activates) a version of the workflow (by default its current one) and waits
+	 * until n8n has set up its triggers. Throws with n8n's message when a trigger could not be
+	 * activated.
 	 */
-	async activateWorkflow(id: string, timeoutMs = 60_000): Promise<PublicationStatus> {
-		const workflow = await this.getWorkflow(id);
-		await this.request('POST', `/workflows/${id}/activate`, { versionId: workflow.versionId });
+	async activateWorkflow(id: string, options: { versionId?: string; timeoutMs?: number } = {}): Promise<PublicationStatus> {
+		const versionId = options.versionId ?? (await this.getWorkflow(id)).versionId;
+		const timeoutMs = options.timeoutMs ?? 60_000;
+		await this.request('POST', `/workflows/${id}/activate`, { versionId });
 		const status = await waitFor(
 			`workflow ${id} to be published`,
 			async () => {
 				const current = await this.publicationStatus(id);
 				if (current.status === 'in_progress') return undefined;
-				if (current.status === 'published' && current.liveVersionId === workflow.versionId) return current;
+				if (current.status === 'published' && current.liveVersionId === versionId) return current;
 				if (current.status === 'failed' || current.status === 'partial') {
 					const reasons = current.triggers.map((t) => t.errorMessage).filter(Boolean).join('; ');
 					throw new StopWaiting(`n8n could not activate workflow ${id} (${current.status}): ${reasons}`);

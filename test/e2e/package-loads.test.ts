@@ -7,6 +7,12 @@ import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME, shared, TRIGGER_NODE_T
 
 let ctx: Shared;
 
+function optionsOf(properties: Array<{ name: string; [key: string]: unknown }>, name: string): { options: Array<{ value: string }> } {
+	const property = properties.find((p) => p.name === name);
+	if (!property || !Array.isArray(property.options)) throw new Error(`no options property "${name}"`);
+	return property as unknown as { options: Array<{ value: string }> };
+}
+
 beforeAll(async () => {
 	ctx = await shared();
 });
@@ -30,7 +36,7 @@ describe('n8n loads n8n-nodes-thoughtly as a community package', () => {
 		const action = ours.find((t) => t.name === ACTION_NODE_TYPE)!;
 		expect(action.displayName).toBe('Thoughtly');
 		expect(action.credentials).toEqual([expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })]);
-		const resource = action.properties.find((p) => p.name === 'resource') as { options: Array<{ value: string }> };
+		const resource = optionsOf(action.properties, 'resource');
 		// n8n adds "Custom API Call" to nodes whose credential has an `authenticate` section.
 		expect(resource.options.map((o) => o.value).sort()).toEqual(
 			['__CUSTOM_API_CALL__', 'agent', 'automation', 'call', 'contact', 'user', 'webhook'].sort(),
@@ -41,7 +47,7 @@ describe('n8n loads n8n-nodes-thoughtly as a community package', () => {
 		expect(trigger.displayName).toBe('Thoughtly Trigger');
 		expect(trigger.group).toContain('trigger');
 		expect(trigger.webhooks).toHaveLength(1);
-		const events = trigger.properties.find((p) => p.name === 'events') as { options: Array<{ value: string }> };
+		const events = optionsOf(trigger.properties, 'events');
 		expect(events.options.map((o) => o.value).sort()).toEqual(
 			['ACTION_FAILED', 'FOLDER_NEW_RESPONSE', 'FOLDER_PHONE_TRANSFER', 'NEW_RESPONSE', 'PHONE_TRANSFER'].sort(),
 		);
