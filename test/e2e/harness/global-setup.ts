@@ -55,16 +55,25 @@ export default async function globalSetup(): Promise<void> {
 	installTarball(tarball, userFolder);
 	const server = new N8nServer({ userFolder, logLevel: 'debug' });
 	globalThis.__THOUGHTLY_E2E__ = { server, simulator, workDir };
-	say('starting the shared n8n ...');
-	await server.start();
-
-	const client = new N8nClient(server.url);
-	await client.ensureOwner(OWNER);
-	const credential = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
-		apiToken: simulator.apiToken,
-		teamId: simulator.teamId,
-		baseUrl: simulator.url,
-	});
+	let credential: { id: string };
+	try {
+		say('starting the shared n8n ...');
+		await server.start();
+		const client = new N8nClient(server.url);
+		await client.ensureOwner(OWNER);
+		credential = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
+			apiToken: simulator.apiToken,
+			teamId: simulator.teamId,
+			baseUrl: simulator.url,
+		});
+	} catch (error) {
+		// Jest skips the global teardown when the set-up fails: stop what was started here.
+		globalThis.__THOUGHTLY_E2E__ = undefined;
+		await server.close();
+		await simulator.stop();
+		say(`set-up failed; n8n's log is in ${server.logFile}`);
+		throw error;
+	}
 
 	const state: SuiteState = {
 		workDir,
