@@ -33,7 +33,8 @@ afterEach(async () => {
 async function startDev(n8nPort: number, simulatorPort: number): Promise<DevRun> {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (value !== undefined && !/^(npm_|JEST_|NODE_ENV$|NODE_OPTIONS$|THOUGHTLY_)/i.test(key)) env[key] = value;
+		// THOUGHTLY_N8N_CACHE (where the runtime is) passes through; the dev settings are set below.
+		if (value !== undefined && !/^(npm_|JEST_|NODE_ENV$|NODE_OPTIONS$|THOUGHTLY_(DEV|SIMULATOR|E2E)_)/i.test(key)) env[key] = value;
 	}
 	Object.assign(env, {
 		THOUGHTLY_DEV_FOLDER: devFolder,
