@@ -25,7 +25,10 @@ describe("n8n's credential test", () => {
 		expect(requests[0].headers.team_id).toBe(ctx.state.teamId);
 	});
 
-	it("fails for a wrong API token and shows Thoughtly's message", async () => {
+	// n8n's credential test can show only a fixed text per status for a declarative test, and a
+	// test function would need the `request` helper that n8n's package scanner rejects, so the
+	// credential explains Thoughtly's 401 in its own words.
+	it("fails for a wrong API token with the credential's explanation of Thoughtly's 401", async () => {
 		const result = await ctx.n8n.testCredential(CREDENTIAL_TYPE, {
 			...simulatorCredentialData(ctx.state),
 			apiToken: 'tk_wrong_token',
@@ -38,16 +41,11 @@ describe("n8n's credential test", () => {
 			expect(request).toMatchObject({ method: 'GET', path: '/user', status: 401 });
 			expect(request.headers['x-api-token']).toBe('tk_wrong_token');
 		}
-
-		// What Thoughtly (the simulator) answered: 401 with its error envelope.
-		const answer = await fetch(`${ctx.state.simulatorUrl}/user`, {
-			headers: { 'x-api-token': 'tk_wrong_token', team_id: ctx.state.teamId },
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Thoughtly did not accept this API token and team ID (401 Unauthorized). Copy both again from Settings → Developer in the Thoughtly dashboard.',
 		});
-		expect(answer.status).toBe(401);
-		const envelope = (await answer.json()) as { data: null; error: { message: string } };
-
-		expect(result.status).toBe('Error');
-		expect(result.message).toContain(envelope.error.message);
 	});
 
 	it('fails for a team ID that does not belong to the token', async () => {

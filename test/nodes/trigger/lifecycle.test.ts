@@ -297,7 +297,7 @@ describe('webhook URL Thoughtly cannot reach', () => {
 		const activation = trigger.activate();
 		await expect(activation).rejects.toThrow(/^Thoughtly cannot reach this n8n: its webhook URL \(.+\) is a local address$/);
 		await expect(activation).rejects.toMatchObject({
-			description: expect.stringContaining('Set the WEBHOOK_URL environment variable'),
+			description: expect.stringContaining('Set the N8N_WEBHOOK_URL environment variable'),
 		});
 		expect(trigger.storedNodeData()).toStrictEqual({});
 	});
