@@ -118,3 +118,9 @@ export function pathId(id: string): string {
 export function asRecord(data: unknown, fallback: IDataObject): IDataObject {
 	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : fallback;
 }
+
+/** How many records a Get Many operation returns: all of them, or the Limit parameter. */
+export function getListLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	return returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+}

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequestAllItems } from '../../transport';
-import { getRequiredId, pathId, toList, withoutEmpty } from '../../helpers/parameters';
+import { getListLimit, getRequiredId, pathId, toList, withoutEmpty } from '../../helpers/parameters';
 import { agentRLC, returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -56,7 +56,6 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const agentId = getRequiredId.call(this, 'agentId', itemIndex, 'Agent');
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs = withoutEmpty({
 		search: typeof filters.search === 'string' ? filters.search.trim() : undefined,
@@ -68,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		endpoint: `/interview/${pathId(agentId)}/responses`,
 		listKey: 'responses',
 		qs,
-		limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number),
+		limit: getListLimit.call(this, itemIndex),
 		itemIndex,
 	});
 }

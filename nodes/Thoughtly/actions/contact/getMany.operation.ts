@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequestAllItems } from '../../transport';
-import { toList, withoutEmpty } from '../../helpers/parameters';
+import { getListLimit, toList, withoutEmpty } from '../../helpers/parameters';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -79,7 +79,6 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs = withoutEmpty({
 		search: typeof filters.search === 'string' ? filters.search.trim() : undefined,
@@ -93,7 +92,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		endpoint: '/contact',
 		listKey: 'contacts',
 		qs,
-		limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number),
+		limit: getListLimit.call(this, itemIndex),
 		itemIndex,
 	});
 }
