@@ -10,8 +10,7 @@ import outputSchema from '../../../nodes/ThoughtlyTrigger/__schema__/v1.0.0/outp
 
 import type { Delivery, PayloadShape } from '../../simulator';
 import type { DeployedTrigger } from '../../helpers/trigger';
-import type { TriggerEnv } from './fixtures';
-import { agentFromList, SEED, startTriggerEnv, thoughtlyApi } from './fixtures';
+import { agentFromList, plain, SEED, thoughtlyApi, useTriggerEnv } from './fixtures';
 
 const AGENT = SEED.agents.salesQualifier;
 const FOLDER = SEED.folders.sales;
@@ -30,25 +29,7 @@ const AVERY_TRANSCRIPT = [
 /** The output schema n8n serves for the trigger (nodes/ThoughtlyTrigger/__schema__). */
 const validateOutput = new Ajv({ allErrors: true }).compile(outputSchema);
 
-let env: TriggerEnv;
-
-beforeAll(async () => {
-	env = await startTriggerEnv();
-});
-
-afterAll(async () => {
-	await env.close();
-});
-
-beforeEach(() => {
-	env.sim.reset();
-	env.server.clear();
-});
-
-/** A JSON value as plain objects (the simulator's parsed bodies are not plain objects). */
-function plain<T>(value: T): T {
-	return value === undefined ? value : JSON.parse(JSON.stringify(value));
-}
+const env = useTriggerEnv();
 
 function executions(): IDataObject[][] {
 	return env.server.executions().map((items: INodeExecutionData[]) => items.map((item) => plain(item.json)));

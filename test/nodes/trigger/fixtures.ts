@@ -72,6 +72,30 @@ export async function startTriggerEnv(): Promise<TriggerEnv> {
 	};
 }
 
+/**
+ * Registers beforeAll/afterAll/beforeEach hooks and returns the environment, filled in once
+ * beforeAll has run. The simulator and the webhook server are cleared before every test.
+ */
+export function useTriggerEnv(): TriggerEnv {
+	const env = {} as TriggerEnv;
+	beforeAll(async () => {
+		Object.assign(env, await startTriggerEnv());
+	});
+	afterAll(async () => {
+		await env.close?.();
+	});
+	beforeEach(() => {
+		env.sim.reset();
+		env.server.clear();
+	});
+	return env;
+}
+
+/** A JSON value as plain objects (the simulator's parsed bodies are not plain objects). */
+export function plain<T>(value: T): T {
+	return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
 /** Calls the simulator's Thoughtly API directly, as another Thoughtly client would. */
 export async function thoughtlyApi(
 	sim: SimulatorHandle,

@@ -4,31 +4,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TriggerEnv } from './fixtures';
-import { agentFromList, SEED, startTriggerEnv, thoughtlyApi, WEBHOOK_ID } from './fixtures';
+import { agentFromList, plain, SEED, thoughtlyApi, useTriggerEnv, WEBHOOK_ID } from './fixtures';
 
 const AGENT = SEED.agents.salesQualifier;
 const FOLDER = SEED.folders.sales;
 
-let env: TriggerEnv;
-
-beforeAll(async () => {
-	env = await startTriggerEnv();
-});
-
-afterAll(async () => {
-	await env.close();
-});
-
-beforeEach(() => {
-	env.sim.reset();
-	env.server.clear();
-});
-
-/** A JSON value as plain objects (the simulator's parsed bodies are not plain objects). */
-function plain<T>(value: T): T {
-	return value === undefined ? value : JSON.parse(JSON.stringify(value));
-}
+const env = useTriggerEnv();
 
 /** What reached the simulator: method, path and body of every request. */
 function requests() {
