@@ -11,7 +11,7 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { requestWindowFor } from './requestWindow';
-import type { ThoughtlyFailure, ThoughtlyResponse } from './send';
+import type { Sender, ThoughtlyFailure, ThoughtlyResponse } from './send';
 import { describeFailure, isFailure, normalizeBaseUrl, sendToThoughtly } from './send';
 
 export type ThoughtlyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
@@ -62,17 +62,17 @@ export async function thoughtlyApiRequest(
 	if (request.qs && Object.keys(request.qs).length) options.qs = request.qs;
 	if (request.body !== undefined) options.body = request.body;
 
-	const send =
-		request.authentication === 'none'
-			? async (o: IHttpRequestOptions) => await this.helpers.httpRequest(o)
-			: async (o: IHttpRequestOptions) =>
-					await this.helpers.httpRequestWithAuthentication.call(this, THOUGHTLY_CREDENTIAL, o);
+	// With returnFullResponse (set by sendToThoughtly), n8n answers with status, headers and body.
+	const send: Sender = async (o) =>
+		(request.authentication === 'none'
+			? await this.helpers.httpRequest(o)
+			: await this.helpers.httpRequestWithAuthentication.call(this, THOUGHTLY_CREDENTIAL, o)) as ThoughtlyResponse;
 
 	const window = requestWindowFor(
 		`${baseURL} ${credentials.apiToken}`,
 		credentials.requestsPerMinute ?? 100,
 	);
-	const outcome = await sendToThoughtly(send as (o: IHttpRequestOptions) => Promise<ThoughtlyResponse>, options, window);
+	const outcome = await sendToThoughtly(send, options, window);
 	if (isFailure(outcome)) throw toNodeApiError(this.getNode(), outcome, request.itemIndex);
 	return outcome.data;
 }
