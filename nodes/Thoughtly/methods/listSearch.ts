@@ -18,21 +18,8 @@ export async function searchAgents(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = pageFromToken(paginationToken);
-	const result = await thoughtlyApiRequestPage.call(this, {
-		endpoint: '/interview',
-		listKey: 'interviews',
-		qs: searchQuery(filter, { sort: 'title_asc' }),
-		page,
-		pageSize: MAX_PAGE_SIZE,
-	});
-	return {
-		results: result.records.map((agent) => ({
-			name: agentName(agent),
-			value: String(agent.id),
-		})),
-		paginationToken: nextPageToken(result, page),
-	};
+	const qs = searchQuery(filter, { sort: 'title_asc' });
+	return await searchPage.call(this, '/interview', 'interviews', qs, paginationToken, agentName);
 }
 
 export async function searchContacts(
@@ -40,20 +27,30 @@ export async function searchContacts(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
+	const qs = searchQuery(filter);
+	return await searchPage.call(this, '/contact', 'contacts', qs, paginationToken, contactName);
+}
+
+/** One page of a list endpoint as picker entries: the record's name, its ID as the value. */
+async function searchPage(
+	this: ILoadOptionsFunctions,
+	endpoint: string,
+	listKey: string,
+	qs: IDataObject,
+	paginationToken: string | undefined,
+	nameOf: (record: IDataObject) => string,
+): Promise<INodeListSearchResult> {
 	const page = pageFromToken(paginationToken);
 	const result = await thoughtlyApiRequestPage.call(this, {
-		endpoint: '/contact',
-		listKey: 'contacts',
-		qs: searchQuery(filter),
+		endpoint,
+		listKey,
+		qs,
 		page,
 		pageSize: MAX_PAGE_SIZE,
 	});
 	return {
 		results: result.records.map(
-			(contact): INodeListSearchItems => ({
-				name: contactName(contact),
-				value: String(contact.id),
-			}),
+			(record): INodeListSearchItems => ({ name: nameOf(record), value: String(record.id) }),
 		),
 		paginationToken: nextPageToken(result, page),
 	};
