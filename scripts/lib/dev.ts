@@ -7,12 +7,16 @@
  * → start n8n → owner, credential and example workflows (created once, reused afterwards) →
  * wait for Ctrl+C, then stop n8n and the simulator.
  *
+ * `npm run dev -- --queue` (or THOUGHTLY_DEV_QUEUE=1) runs n8n in queue mode instead: Postgres,
+ * Redis, main, a webhook process and two workers (scripts/lib/queue-stack.ts), started afresh
+ * at every run in <folder>/queue.
+ *
  * Settings (environment): THOUGHTLY_DEV_PORT (n8n, default 5678), THOUGHTLY_SIMULATOR_PORT
  * (default 4010), THOUGHTLY_SIMULATOR_CALL_DELAY_MS (default 3000), THOUGHTLY_DEV_FOLDER
  * (default .dev in the repository), THOUGHTLY_DEV_EMAIL / THOUGHTLY_DEV_PASSWORD (the n8n
  * owner's login), THOUGHTLY_N8N_CACHE (where the runtime is installed).
  */
-import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureRuntimeAsync, runtimeInstalled, runtimePaths } from '../n8n-runtime';
@@ -20,6 +24,7 @@ import { N8nApiError, N8nClient, type Owner, type Workflow, type WorkflowDefinit
 import { N8nServer } from './n8n-server';
 import { buildPackage, installTarball, packPackage, readPackageJson, REPO_DIR } from './package-install';
 import { portIsFree } from './processes';
+import { QueueStack } from './queue-stack';
 import { startSimulator, type SimulatorHandle } from '../../test/simulator';
 
 export const DEV_CREDENTIAL_NAME = 'Thoughtly (local simulator)';
@@ -33,6 +38,7 @@ interface DevSettings {
 	callDelayMs: number;
 	folder: string;
 	owner: Owner;
+	queue: boolean;
 }
 
 function settingsFromEnv(): DevSettings {
@@ -54,6 +60,7 @@ function settingsFromEnv(): DevSettings {
 			firstName: 'Thoughtly',
 			lastName: 'Developer',
 		},
+		queue: process.argv.includes('--queue') || process.env.THOUGHTLY_DEV_QUEUE === '1',
 	};
 }
 
@@ -193,13 +200,13 @@ export async function main(): Promise<void> {
 		log: (line) => say(`  [simulator] ${line}`),
 	});
 
-	const server = new N8nServer({ userFolder, port: settings.n8nPort, logLevel: 'info' });
+	const n8n = settings.queue ? queueMode(settings, tarball) : singleProcess(userFolder, settings.n8nPort);
 	let stopping: Promise<void> | undefined;
 	const shutdown = (reason: string, code: number): Promise<void> => {
 		stopping ??= (async () => {
 			say();
 			step(`${reason}: stopping n8n and the simulator ...`);
-			await server.close();
+			await n8n.stop();
 			await simulator?.stop();
 			simulator = undefined;
 			say('Stopped. Run npm run dev again to continue where you left off.');
@@ -212,9 +219,10 @@ export async function main(): Promise<void> {
 	}
 
 	try {
-		const relativeLog = path.relative(process.cwd(), server.logFile);
-		step(`Starting n8n ${runtime.n8nVersion} on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? server.logFile : relativeLog}) ...`);
-		await server.start();
+		const relativeLog = path.relative(process.cwd(), n8n.logFile);
+		step(`Starting n8n ${runtime.n8nVersion}${settings.queue ? ' in queue mode' : ''} on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? n8n.logFile : relativeLog}) ...`);
+		await n8n.start();
+		const server = n8n.main;
 		const loadErrors = server.loadErrors();
 		if (loadErrors.length > 0) {
 			say(`\n!! n8n reported problems loading ${pkg.name}:\n${loadErrors.map((l) => `   ${l}`).join('\n')}\n`);
@@ -248,6 +256,7 @@ export async function main(): Promise<void> {
 		say(`  node types loaded:  ${types.length ? types.join(', ') : 'none! see the log above'}`);
 		say(`  Editor:             ${server.url}/`);
 		say(`  Log in:             ${settings.owner.email} / ${settings.owner.password}${ownerCreated ? '  (owner created now)' : ''}`);
+		for (const line of n8n.describe()) say(`  ${line}`);
 		say(`  Credential:         "${DEV_CREDENTIAL_NAME}" → simulator ${simulator.url}`);
 		say(`                      (API token ${simulator.apiToken}, team ID ${simulator.teamId})`);
 		say('  Workflows:');
@@ -273,4 +282,39 @@ export async function main(): Promise<void> {
 		say(`\n${(error as Error).message}`);
 		await shutdown('Start-up failed', 1);
 	}
+}
+
+/** What `main` needs of n8n, whether one process or queue mode's several. */
+interface DevN8n {
+	/** The process that serves the editor and the REST API (once started). */
+	main: N8nServer;
+	logFile: string;
+	start(): Promise<void>;
+	stop(): Promise<void>;
+	describe(): string[];
+}
+
+function singleProcess(userFolder: string, port: number): DevN8n {
+	const main = new N8nServer({ userFolder, port, logLevel: 'info' });
+	return { main, logFile: main.logFile, start: async () => void (await main.start()), stop: () => main.close(), describe: () => [] };
+}
+
+function queueMode(settings: DevSettings, tarball: string): DevN8n {
+	const workDir = path.join(settings.folder, 'queue');
+	// Postgres is new at every run, so the processes' folders (their encryption key) are too.
+	rmSync(workDir, { recursive: true, force: true });
+	mkdirSync(workDir, { recursive: true });
+	const stack = new QueueStack({ workDir, tarball, mainPort: settings.n8nPort, logLevel: 'info', say: (m) => say(`  ${m}`) });
+	return {
+		get main() {
+			return stack.main;
+		},
+		logFile: path.join(workDir, 'main', 'n8n.log'),
+		start: async () => void (await stack.start()),
+		stop: () => stack.stop(),
+		describe: () => [
+			`Queue mode:         webhook process ${stack.webhookUrl}/ (Thoughtly's deliveries go here),`,
+			`                    ${stack.workers.length} workers run every execution; logs in ${workDir}/*/n8n.log`,
+		],
+	};
 }

@@ -19,7 +19,21 @@ import path from 'node:path';
 import { ensureRuntimeAsync, runtimePaths } from '../n8n-runtime';
 import { delay, freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
 
+/** Which n8n process: the main one (editor, API, activation), or queue mode's webhook process or worker. */
+export type N8nCommand = 'start' | 'webhook' | 'worker';
+
+/** The line each kind of process logs once it is ready for work. */
+const READY_LINE: Record<N8nCommand, RegExp> = {
+	start: /Editor is now accessible via/,
+	webhook: /Webhook listener waiting for requests/,
+	worker: /n8n worker is now ready/,
+};
+
 export interface N8nServerOptions {
+	/** `n8n start` unless told otherwise; a worker listens on no port of its own. */
+	command?: N8nCommand;
+	/** Extra arguments for the command, e.g. `--concurrency=5` for a worker. */
+	args?: string[];
 	/** N8N_USER_FOLDER: n8n keeps `.n8n/` (database, config, community packages) inside it. */
 	userFolder: string;
 	/** 0 or absent picks a free port. */
@@ -166,7 +180,8 @@ export class N8nServer {
 		};
 		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
 		const runStart = this.output.length;
-		const proc = spawnGroup(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+		const command = this.options.command ?? 'start';
+		const proc = spawnGroup(runtime.nodeBin, [runtime.n8nBin, command, ...(this.options.args ?? [])], {
 			cwd: this.userFolder,
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -191,9 +206,10 @@ export class N8nServer {
 							`n8n exited during start-up (${await proc.exited}). Its log:\n${stripAnsi(this.output.slice(runStart)).slice(-4000)}`,
 						);
 					}
+					if (!READY_LINE[command].test(this.output.slice(runStart))) return undefined;
+					if (command === 'worker') return true;
 					const response = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
-					if (response?.status !== 200) return undefined;
-					return /Editor is now accessible via/.test(this.output.slice(runStart)) ? true : undefined;
+					return response?.status === 200 ? true : undefined;
 				},
 				timeout,
 				250,
