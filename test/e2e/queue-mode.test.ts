@@ -54,10 +54,6 @@ afterAll(async () => {
 	await sim?.configure({ rateLimit: 100, windowMs: 60_000 });
 }, 300_000);
 
-beforeEach(async () => {
-	await sim.reset();
-});
-
 /** Runs a saved workflow from its manual trigger (queued for a worker) and checks a worker ran it. */
 async function runOnWorker(definition: WorkflowDefinition): Promise<Execution> {
 	const workflow = await n8n.createWorkflow(definition);
@@ -67,9 +63,14 @@ async function runOnWorker(definition: WorkflowDefinition): Promise<Execution> {
 	return execution;
 }
 
+// The steps build on each other: one published workflow, its subscriptions kept between them.
 describe('the Thoughtly Trigger in queue mode', () => {
 	const webhookId = randomUUID();
 	let workflowId: string;
+
+	beforeAll(async () => {
+		await sim.reset();
+	});
 
 	async function subscriptions(): Promise<WebhookSubscription[]> {
 		const teams = (await sim.state()).teams;
@@ -78,13 +79,14 @@ describe('the Thoughtly Trigger in queue mode', () => {
 
 	/** Places a call through the API and waits for its delivery to start one execution on a worker. */
 	async function callCompletesAndRunsOnAWorker(executionsBefore: number): Promise<Execution> {
+		await sim.clearDeliveries();
 		const response = await fetch(`${state.simulatorUrl}/contact/call`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', 'x-api-token': state.apiToken, team_id: state.teamId },
 			body: JSON.stringify({ contact_id: SEED.contacts.averyLee, interview_id: SEED.agents.salesQualifier }),
 		});
 		expect(response.status).toBe(200);
-		const delivery = await waitFor('the delivery to the webhook process', async () => (await sim.deliveries()).find((d) => d.status !== undefined), 60_000);
+		const delivery = await waitFor('the delivery to the webhook process', async () => (await sim.deliveries())[0], 60_000);
 		expect(delivery).toMatchObject({ type: 'NEW_RESPONSE', status: 200 });
 		expect(delivery.url.startsWith(`${stack.webhookUrl}/webhook/${webhookId}/`)).toBe(true);
 		const [newest] = await n8n.waitForExecutions(workflowId, executionsBefore + 1, 120_000);
@@ -128,6 +130,7 @@ describe('the Thoughtly Trigger in queue mode', () => {
 
 	it('restarting main keeps one subscription per event; restarting the webhook process keeps deliveries flowing', async () => {
 		const before = await subscriptions();
+		await sim.clearRequests();
 		await stack.main.restart();
 		await n8n.login(OWNER.email, OWNER.password);
 		expect(await subscriptions()).toEqual(before);
@@ -145,6 +148,10 @@ describe('the Thoughtly Trigger in queue mode', () => {
 });
 
 describe('the Thoughtly node in queue mode', () => {
+	beforeEach(async () => {
+		await sim.reset();
+	});
+
 	const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
 	it('runs every resource on a worker, Return All over 500 contacts included', async () => {
