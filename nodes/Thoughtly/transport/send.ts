@@ -50,6 +50,8 @@ const MAX_REPEATS = 2;
  * with another worker or tool does not fail items.
  */
 const RATE_LIMIT_PATIENCE_MS = 60_000;
+/** Each refusal uses at least this much of that patience, so that `Retry-After: 0` cannot loop forever. */
+const MIN_RATE_LIMIT_STEP_MS = 1_000;
 /** Without Retry-After: 1 s, 2 s, 4 s … up to this, each varied by ±25 % so workers spread out. */
 const MAX_RATE_LIMIT_BACKOFF_MS = 16_000;
 /** A longer Retry-After than this is reported rather than waited out inside an execution. */
@@ -88,6 +90,7 @@ export async function sendToThoughtly(
 	let repeats = 0;
 	let rateLimitRetries = 0;
 	let rateLimitedMs = 0;
+	let patienceUsed = 0;
 
 	for (let attempt = 1; ; attempt++) {
 		const slot = await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
@@ -131,9 +134,10 @@ export async function sendToThoughtly(
 				window.pause(asked, { windowEnds: true });
 				return { ...failure, retryAfterMs: asked };
 			}
-			if (rateLimitedMs >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
+			if (patienceUsed >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
 			const waitMs = asked ?? rateLimitBackoffMs(rateLimitRetries++, random);
 			rateLimitedMs += waitMs;
+			patienceUsed += Math.max(waitMs, MIN_RATE_LIMIT_STEP_MS);
 			window.pause(waitMs, { windowEnds: asked !== undefined });
 			continue;
 		}
@@ -237,7 +241,7 @@ function describeRateLimit(failure: ThoughtlyFailure, tries: string): { message:
 	}
 	return {
 		message: said ?? 'Thoughtly answered HTTP 429 (too many requests)',
-		description: `Thoughtly kept refusing the request as too many (HTTP 429) for ${duration(failure.rateLimitedMs ?? 0)}, although the node waited as asked.${tries} Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly's 100 per minute.`,
+		description: `Thoughtly kept refusing the request as too many (HTTP 429)${failure.rateLimitedMs ? ` for ${duration(failure.rateLimitedMs)}` : ''}, although the node waited as asked.${tries} Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly's 100 per minute.`,
 	};
 }
 
