@@ -55,7 +55,7 @@ const MIN_RATE_LIMIT_STEP_MS = 1_000;
 /** Without Retry-After: 1 s, 2 s, 4 s … up to this, each varied by ±25 % so workers spread out. */
 const MAX_RATE_LIMIT_BACKOFF_MS = 16_000;
 /** A longer Retry-After than this is reported rather than waited out inside an execution. */
-export const MAX_RATE_LIMIT_WAIT_MS = 120_000;
+const MAX_RATE_LIMIT_WAIT_MS = 120_000;
 
 export function normalizeBaseUrl(baseUrl: string | undefined): string {
 	const url = (baseUrl ?? '').trim() || DEFAULT_BASE_URL;
@@ -94,13 +94,7 @@ export async function sendToThoughtly(
 
 	for (let attempt = 1; ; attempt++) {
 		const slot = await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
-		if (!slot) {
-			// Another request of this token was told to wait longer than the node waits.
-			const retryAfter = window.pauseLeft();
-			const status = 429;
-			const response: IDataObject = { status, retryAfterSeconds: Math.ceil(retryAfter / 1000) };
-			return { method, endpoint: options.url, attempts: attempt - 1, repeatable, kind: 'status', status, retryAfterMs: retryAfter, response };
-		}
+		if (!slot) return tokenPaused(window, { method, endpoint: options.url, attempts: attempt - 1, repeatable });
 		let response: ThoughtlyResponse | undefined;
 		let sendError: unknown;
 		try {
@@ -154,6 +148,16 @@ export async function sendToThoughtly(
 		}
 		return { data: envelope.data };
 	}
+}
+
+/** Thoughtly asked to pause this token longer than the node waits: the request is not sent. */
+function tokenPaused(
+	window: RequestWindow,
+	base: Pick<ThoughtlyFailure, 'method' | 'endpoint' | 'attempts' | 'repeatable'>,
+): ThoughtlyFailure {
+	const retryAfterMs = window.pauseLeft();
+	const status = 429;
+	return { ...base, kind: 'status', status, retryAfterMs, response: { status, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } };
 }
 
 /** Message and hint that a user reads when a request failed. */

@@ -1,29 +1,19 @@
 /**
  * Request spacing through the real transport, in n8n's engine against the simulator, at a low
  * Requests per Minute and a simulator counting a minute-long window the way Thoughtly does.
- *
- * A minute costs no real time: the node's waits go through n8n-workflow's `sleep`, replaced
- * here by one that moves the clock on at once, and the clock is `Date.now` plus everything
- * skipped so far, read by both the node's request window and the simulator's rate limit. Real
- * time (the requests themselves) still passes in between, so the order of events is real and
- * nothing depends on the machine's speed.
+ * A minute costs no real time: the node's waits skip ahead on a clock shared with the simulator
+ * (see skippingClock).
  */
+import { skippingClock } from '../../helpers/skippingClock';
 import type { LoggedRequest } from '../../simulator';
 import { api } from '../../simulator/testkit';
 import { useThoughtly } from './fixture';
 
-const mockClock = { skipped: 0, waits: [] as number[] };
-
 jest.mock('n8n-workflow', () => ({
 	...jest.requireActual('n8n-workflow'),
-	sleep: async (ms: number) => {
-		mockClock.waits.push(ms);
-		mockClock.skipped += Math.max(0, ms);
-	},
+	sleep: async (ms: number) => await require('../../helpers/skippingClock').skippingClock.sleep(ms),
 }));
-
-const realNow = Date.now.bind(Date);
-jest.spyOn(Date, 'now').mockImplementation(() => realNow() + mockClock.skipped);
+skippingClock.install();
 
 const LIMIT = 5;
 const WINDOW_MS = 60_000;
@@ -31,8 +21,8 @@ const t = useThoughtly({ rateLimit: LIMIT, windowMs: WINDOW_MS });
 
 beforeEach(() => {
 	// Whatever an earlier test counted, in the node or in the simulator, is long gone.
-	mockClock.skipped += 10 * WINDOW_MS;
-	mockClock.waits.length = 0;
+	skippingClock.skip(10 * WINDOW_MS);
+	skippingClock.clearWaits();
 });
 
 const phones = (n: number) => Array.from({ length: n }, (_, i) => `+1415555${String(2000 + i)}`);
@@ -71,7 +61,7 @@ it('a 429 from another tool sharing the token costs only the pause Thoughtly ask
 	// Another tool uses the whole minute's allowance; 50 s later the node starts.
 	for (let i = 0; i < LIMIT; i++) expect((await api(t.sim.url, '/user')).status).toBe(200);
 	const otherToolStarted = arrivedAt(t.sim.requests()[0]);
-	mockClock.skipped += 50_000;
+	skippingClock.skip(50_000);
 	t.sim.clearRequests();
 
 	const numbers = phones(5);
@@ -86,7 +76,6 @@ it('a 429 from another tool sharing the token costs only the pause Thoughtly ask
 		expect(arrivedAt(request)).toBeGreaterThanOrEqual(otherToolStarted + WINDOW_MS);
 	}
 	// …and the node waited only as long as Thoughtly asked (at most 10 s), not for its own window.
-	const waited = mockClock.waits.reduce((sum, ms) => sum + ms, 0);
-	expect(waited).toBeGreaterThan(0);
-	expect(waited).toBeLessThanOrEqual(10_000);
+	expect(skippingClock.waited()).toBeGreaterThan(0);
+	expect(skippingClock.waited()).toBeLessThanOrEqual(10_000);
 });
