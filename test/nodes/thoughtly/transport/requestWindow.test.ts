@@ -111,6 +111,23 @@ describe('RequestWindow against a server whose clock sees each request only when
 		expect(server.refused).toEqual([]);
 	});
 
+	it('two workers that share a token but not memory: 429s at 100 per minute each, none at 50 each', async () => {
+		const refusedWith = async (perWorker: number) => {
+			const time = new VirtualTime();
+			const server = fixedWindowServer(100, 60_000, time.now);
+			const worker = async (seed: number) => {
+				const window = windowOn(time, perWorker, 60_000); // each process has its own
+				const latency = latencies(seed);
+				for (let i = 0; i < 150; i++) await roundTrip(time, window, server, latency);
+			};
+			await time.run(Promise.all([worker(3), worker(5)]));
+			expect(server.arrivals).toHaveLength(300);
+			return server.refused.length;
+		};
+		expect(await refusedWith(100)).toBeGreaterThan(0);
+		expect(await refusedWith(50)).toBe(0);
+	});
+
 	it('counts a request that has not been answered yet as sent just now', async () => {
 		const time = new VirtualTime();
 		const window = windowOn(time, 2, 1_000);
