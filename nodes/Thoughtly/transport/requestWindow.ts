@@ -64,6 +64,18 @@ export class RequestWindow {
 	}
 
 	/**
+	 * Lets one request through now if it need not wait (no pause, room in the window, nobody
+	 * queued before it); `undefined` otherwise, counting nothing: for requests that are better
+	 * left out than late.
+	 */
+	tryAcquire(): Slot | undefined {
+		const now = this.now();
+		if (this.waiting || this.freeAt(now) !== now) return undefined;
+		this.inFlight++;
+		return this.slot();
+	}
+
+	/**
 	 * Thoughtly refused a request with 429: nothing is sent with this token for `ms`. With
 	 * `windowEnds`, Thoughtly said when its window ends (Retry-After): what was answered so far
 	 * was counted in that window and no longer limits what is sent after the pause.

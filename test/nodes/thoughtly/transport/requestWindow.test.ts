@@ -291,6 +291,25 @@ describe('RequestWindow', () => {
 		expect(time.now()).toBe(1_000);
 	});
 
+	it('lets a request through at once only if it need not wait', async () => {
+		const time = new VirtualTime();
+		const window = windowOn(time, 2, 1_000);
+		const first = window.tryAcquire();
+		expect(first).toBeDefined();
+		await sendAt(time, window);
+		expect(window.tryAcquire()).toBeUndefined(); // the window is full: nothing counted
+		first?.answered();
+		time.advance(1_000);
+		const queued = window.acquire(); // asks first, so it goes first
+		expect(window.tryAcquire()).toBeUndefined();
+		(await queued)?.answered();
+		window.pause(500);
+		expect(window.tryAcquire()).toBeUndefined();
+		time.advance(500);
+		expect(window.tryAcquire()).toBeDefined();
+		expect(time.waits).toEqual([]);
+	});
+
 	it('follows a lowered limit', async () => {
 		const time = new VirtualTime();
 		const window = windowOn(time, 10, 60_000);
