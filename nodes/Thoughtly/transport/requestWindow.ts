@@ -44,8 +44,9 @@ export class RequestWindow {
 
 	setLimit(limit: number) {
 		const next = Math.max(1, Math.floor(limit));
-		if (next !== this.limit) this.wake();
+		if (next === this.limit) return;
 		this.limit = next;
+		this.wake(); // a higher limit may make room for a request waiting for an answer
 	}
 
 	/**
