@@ -101,7 +101,20 @@ describe('injected faults', () => {
 		expect(sim.state().teams[SEED.teamId].contacts).toHaveLength(SEED.counts.contacts);
 	});
 
+	test('delay: the request reaches the API later, and is then counted and handled as usual', async () => {
+		sim.injectFault({ kind: 'delay', delayMs: 300, method: 'POST' });
+		const sentAt = Date.now();
+		const response = await api(sim.url, '/contact/create', { method: 'POST', body: { phone_number: '+14155550100' } });
+		expect(response.status).toBe(200);
+		expect(sim.state().teams[SEED.teamId].contacts).toHaveLength(SEED.counts.contacts + 1);
+		const [logged] = sim.requests();
+		expect([logged.status, logged.fault]).toEqual([200, 'delay']);
+		// Logged (and counted by the rate limit) when it arrived, not when the socket opened.
+		expect(Date.parse(logged.at) - sentAt).toBeGreaterThanOrEqual(300);
+	});
+
 	test('invalid faults are refused', () => {
+		expect(() => sim.injectFault({ kind: 'delay', delayMs: -1 })).toThrow(/delayMs/);
 		expect(() => sim.injectFault({ kind: 'explode' as never })).toThrow(/kind/);
 		expect(() => sim.injectFault({ kind: 'status', status: 200 })).toThrow(/status/);
 		expect(() => sim.injectFault({ kind: 'status', count: 0 })).toThrow(/count/);

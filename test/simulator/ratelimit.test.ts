@@ -1,6 +1,11 @@
 /** Fixed-window rate limit per API token. */
+import { skippingClock } from '../helpers/skippingClock';
 import { type SimulatorHandle, SEED, startSimulator } from './index';
-import { api, sleep, teamTwo } from './testkit';
+import { api, teamTwo } from './testkit';
+
+// The simulator reads Date.now(), here a clock that only the test moves: a minute-long window
+// passes at once, and however slow the machine, the requests of one test land where it says.
+skippingClock.install({ frozen: true });
 
 describe('rate limit', () => {
 	let sim: SimulatorHandle;
@@ -8,10 +13,10 @@ describe('rate limit', () => {
 	afterEach(() => sim?.stop());
 
 	test('over the limit → 429 with Retry-After and an error envelope, then recovery after the window', async () => {
-		// Short enough to wait out, long enough that the first five requests land in one window.
-		const windowMs = 1000;
+		const windowMs = 60_000;
 		sim = await startSimulator({ port: 0, rateLimit: 3, windowMs });
 		for (let i = 0; i < 3; i++) expect((await api(sim.url, '/user')).status).toBe(200);
+		skippingClock.skip(59_500);
 		const limited = await api(sim.url, '/user');
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('retry-after')).toBe('1'); // seconds, rounded up, at least 1
@@ -21,7 +26,7 @@ describe('rate limit', () => {
 		// Another token has its own window; the control surface is never limited.
 		expect((await api(sim.url, '/user', { auth: teamTwo })).status).toBe(200);
 		expect((await fetch(`${sim.url}/__simulator/state`)).status).toBe(200);
-		await sleep(windowMs + 50);
+		skippingClock.skip(500);
 		expect((await api(sim.url, '/user')).status).toBe(200);
 		const logged = sim.requests().map((r) => r.status);
 		expect(logged).toEqual([200, 200, 200, 429, 429, 200, 200]);

@@ -32,7 +32,7 @@ import {
 	type WebhookSubscription,
 } from './types';
 
-const FAULT_KINDS: FaultKind[] = ['status', 'hang', 'drop', 'malformed', 'html', 'envelope-error'];
+const FAULT_KINDS: FaultKind[] = ['status', 'hang', 'drop', 'malformed', 'html', 'envelope-error', 'delay'];
 const CONTACT_SORT_FIELDS: Record<string, keyof Contact> = {
 	name: 'name',
 	email: 'email',
@@ -285,6 +285,9 @@ export class Simulator {
 		}
 		if (fault.retryAfter !== undefined && (typeof fault.retryAfter !== 'number' || fault.retryAfter < 0)) {
 			throw new ControlError(400, 'fault retryAfter must be a number of seconds');
+		}
+		if (fault.delayMs !== undefined && (typeof fault.delayMs !== 'number' || !(fault.delayMs >= 0))) {
+			throw new ControlError(400, 'fault delayMs must be a number of milliseconds');
 		}
 		this.faults.push({ ...fault, count });
 		return clone(this.faults);
@@ -550,12 +553,18 @@ export class Simulator {
 			headers: { ...req.headers },
 			body: tryJson(raw),
 			rawBody: raw,
-			at: new Date().toISOString(),
+			// Date.now(), so that a test's clock (a spy on Date.now) is the simulator's clock too.
+			at: new Date(Date.now()).toISOString(),
 		};
 		this.log.push(entry);
 		const route = this.spec.match(method, pathname);
 		const fault = this.takeFault(method, pathname, route.kind === 'operation' ? route.operation.path : undefined);
-		if (fault) {
+		if (fault?.kind === 'delay') {
+			// Network latency: the request reaches the API this much later, and is counted then.
+			await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+			entry.fault = 'delay';
+			entry.at = new Date(Date.now()).toISOString();
+		} else if (fault) {
 			entry.fault = fault.kind;
 			this.applyFault(fault, req, res, entry);
 			return;

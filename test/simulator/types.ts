@@ -164,7 +164,7 @@ export interface LoggedRequest {
 	fault?: FaultKind;
 }
 
-export type FaultKind = 'status' | 'hang' | 'drop' | 'malformed' | 'html' | 'envelope-error';
+export type FaultKind = 'status' | 'hang' | 'drop' | 'malformed' | 'html' | 'envelope-error' | 'delay';
 
 export interface Fault {
 	kind: FaultKind;
@@ -174,6 +174,8 @@ export interface Fault {
 	status?: number;
 	/** Seconds sent as Retry-After on a 429 `status` fault. Default 1. */
 	retryAfter?: number;
+	/** For `delay`: how much later the request reaches the API (then it is handled as usual). Default 1000. */
+	delayMs?: number;
 	/** Only requests with this method. */
 	method?: string;
 	/** Only requests to this path: a concrete path, a spec template (`/contact/{id}`) or a prefix ending in `*`. */

@@ -32,6 +32,10 @@ export interface ThoughtlyFailure {
 	attempts: number;
 	/** Whether the request could be sent again without risk (reads and deletes). */
 	repeatable: boolean;
+	/** 429: the pause Thoughtly asked for, when it was longer than the node waits. */
+	retryAfterMs?: number;
+	/** 429: how long the node paused the token for this request before giving up. */
+	rateLimitedMs?: number;
 	/** What n8n shows under "Error details". */
 	response: IDataObject;
 }
@@ -40,8 +44,16 @@ export const DEFAULT_BASE_URL = 'https://api.thoughtly.com';
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Times a read or delete is sent again after a 5xx, a timeout or a lost connection. */
 const MAX_REPEATS = 2;
-/** Times any request is sent again after a 429 (Thoughtly did not act on it). */
-const MAX_RATE_LIMIT_RETRIES = 5;
+/**
+ * A request refused with 429 (Thoughtly did not act on it) is sent again until the token has
+ * been paused this long for it: one whole window of Thoughtly's, so that a token merely busy
+ * with another worker or tool does not fail items.
+ */
+const RATE_LIMIT_PATIENCE_MS = 60_000;
+/** Each refusal uses at least this much of that patience, so that `Retry-After: 0` cannot loop forever. */
+const MIN_RATE_LIMIT_STEP_MS = 1_000;
+/** Without Retry-After: 1 s, 2 s, 4 s … up to this, each varied by ±25 % so workers spread out. */
+const MAX_RATE_LIMIT_BACKOFF_MS = 16_000;
 /** A longer Retry-After than this is reported rather than waited out inside an execution. */
 const MAX_RATE_LIMIT_WAIT_MS = 120_000;
 
@@ -65,6 +77,7 @@ export async function sendToThoughtly(
 	options: IHttpRequestOptions,
 	window: RequestWindow,
 	wait: (ms: number) => Promise<void> = sleep,
+	random: () => number = Math.random,
 ): Promise<ThoughtlySuccess | ThoughtlyFailure> {
 	const method = (options.method ?? 'GET').toUpperCase();
 	const repeatable = method === 'GET' || method === 'DELETE';
@@ -76,15 +89,20 @@ export async function sendToThoughtly(
 	};
 	let repeats = 0;
 	let rateLimitRetries = 0;
+	let rateLimitedMs = 0;
+	let patienceUsed = 0;
 
 	for (let attempt = 1; ; attempt++) {
-		await window.acquire();
+		const slot = await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
+		if (!slot) return tokenPaused(window, { method, endpoint: options.url, attempts: attempt - 1, repeatable });
 		let response: ThoughtlyResponse | undefined;
 		let sendError: unknown;
 		try {
 			response = await send(request);
 		} catch (error) {
 			sendError = error;
+		} finally {
+			slot.answered();
 		}
 
 		const base = { method, endpoint: options.url, attempts: attempt, repeatable };
@@ -104,13 +122,18 @@ export async function sendToThoughtly(
 		const webPage = !envelope && looksLikeHtml(response.body);
 
 		if (status === 429) {
-			const waitMs = retryAfterMs(response.headers, rateLimitRetries);
-			if (rateLimitRetries < MAX_RATE_LIMIT_RETRIES && waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
-				rateLimitRetries++;
-				window.pause(waitMs);
-				continue;
+			const failure = { ...base, kind: 'status' as const, status, thoughtlyMessage, webPage, response: details };
+			const asked = retryAfterMs(response.headers);
+			if (asked !== undefined && asked > MAX_RATE_LIMIT_WAIT_MS) {
+				window.pause(asked, { windowEnds: true });
+				return { ...failure, retryAfterMs: asked };
 			}
-			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
+			if (patienceUsed >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
+			const waitMs = asked ?? rateLimitBackoffMs(rateLimitRetries++, random);
+			rateLimitedMs += waitMs;
+			patienceUsed += Math.max(waitMs, MIN_RATE_LIMIT_STEP_MS);
+			window.pause(waitMs, { windowEnds: asked !== undefined });
+			continue;
 		}
 		if (status >= 500 && repeatable && repeats < MAX_REPEATS) {
 			await wait(backoffMs(repeats++));
@@ -125,6 +148,16 @@ export async function sendToThoughtly(
 		}
 		return { data: envelope.data };
 	}
+}
+
+/** Thoughtly asked to pause this token longer than the node waits: the request is not sent. */
+function tokenPaused(
+	window: RequestWindow,
+	base: Pick<ThoughtlyFailure, 'method' | 'endpoint' | 'attempts' | 'repeatable'>,
+): ThoughtlyFailure {
+	const retryAfterMs = window.pauseLeft();
+	const status = 429;
+	return { ...base, kind: 'status', status, retryAfterMs, response: { status, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } };
 }
 
 /** Message and hint that a user reads when a request failed. */
@@ -188,12 +221,7 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 				"Nothing with this ID exists in the credential's Thoughtly team. Check the ID, and that the credential's team ID is the team that owns it.",
 		};
 	}
-	if (status === 429) {
-		return {
-			message,
-			description: `Thoughtly allows 100 requests per minute per API token and kept refusing after the node waited as asked.${tries} Process fewer items per run, or lower "Requests per Minute" in the credential if other tools share the token.`,
-		};
-	}
+	if (status === 429) return describeRateLimit(failure, tries);
 	if (status >= 500) {
 		return {
 			message,
@@ -203,6 +231,29 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 		};
 	}
 	return { message, description: `Thoughtly refused the request (${where}, HTTP ${status}).` };
+}
+
+function describeRateLimit(failure: ThoughtlyFailure, tries: string): { message: string; description: string } {
+	const said = failure.thoughtlyMessage;
+	if (failure.retryAfterMs !== undefined) {
+		const asked = `Thoughtly asked to wait ${duration(failure.retryAfterMs)} before it accepts more requests with this API token`;
+		const sent = failure.attempts ? '' : ' This request was not sent.';
+		return {
+			message: said ?? asked,
+			description: `${asked} (HTTP 429). The node waits at most ${duration(MAX_RATE_LIMIT_WAIT_MS)} within an execution, so it stopped here.${sent} Run it again after that time.`,
+		};
+	}
+	return {
+		message: said ?? 'Thoughtly answered HTTP 429 (too many requests)',
+		description: `Thoughtly kept refusing the request as too many (HTTP 429)${failure.rateLimitedMs ? ` for ${duration(failure.rateLimitedMs)}` : ''}, although the node waited as asked.${tries} Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly's 100 per minute.`,
+	};
+}
+
+/** `45 seconds`, `2 minutes`, `60 minutes`. */
+function duration(ms: number): string {
+	const seconds = Math.ceil(ms / 1000);
+	if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+	return `${Math.ceil(seconds / 60)} minutes`;
 }
 
 interface Envelope {
@@ -248,8 +299,8 @@ function bodyExcerpt(body: unknown): string {
 	return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
-/** Retry-After in seconds or as an HTTP date; without one, 1 s, 2 s, 4 s … */
-function retryAfterMs(headers: IDataObject | undefined, retry: number): number {
+/** Retry-After in seconds or as an HTTP date; `undefined` when there is none. */
+function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
 	const value = Array.isArray(header) ? header[0] : header;
 	if (value !== undefined && value !== null && String(value).trim() !== '') {
@@ -258,7 +309,13 @@ function retryAfterMs(headers: IDataObject | undefined, retry: number): number {
 		const date = Date.parse(String(value));
 		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
 	}
-	return 1000 * 2 ** retry;
+	return undefined;
+}
+
+/** 1 s, 2 s, 4 s … capped, each between 75 % and 125 % of that. */
+function rateLimitBackoffMs(retry: number, random: () => number): number {
+	const base = Math.min(1000 * 2 ** retry, MAX_RATE_LIMIT_BACKOFF_MS);
+	return Math.round(base * (0.75 + random() / 2));
 }
 
 function backoffMs(repeat: number): number {

@@ -26,7 +26,12 @@ function resetError(): Error {
 }
 
 /** Runs one request against scripted answers; returns the outcome, what was sent and the waits. */
-async function run(method: string, steps: Step[], options: Partial<IHttpRequestOptions> = {}) {
+async function run(
+	method: string,
+	steps: Step[],
+	options: Partial<IHttpRequestOptions> = {},
+	random: () => number = () => 0.5,
+) {
 	let now = 0;
 	const waits: number[] = [];
 	const wait = async (ms: number) => {
@@ -48,8 +53,9 @@ async function run(method: string, steps: Step[], options: Partial<IHttpRequestO
 		{ method: method as IHttpRequestOptions['method'], url: '/contact/call', baseURL: 'https://api.thoughtly.com', ...options },
 		window,
 		wait,
+		random,
 	);
-	return { outcome, sent, waits };
+	return { outcome, sent, waits, window };
 }
 
 function failure(outcome: unknown): ThoughtlyFailure {
@@ -129,20 +135,71 @@ describe('429', () => {
 		expect(waits[0]).toBeLessThanOrEqual(5_000);
 	});
 
-	it('backs off 1 s, 2 s, 4 s … without Retry-After, and gives up after 5 repeats', async () => {
-		const steps = Array.from({ length: 7 }, () => fail(429, 'Too many requests'));
+	it('without Retry-After backs off 1 s, 2 s, 4 s … 16 s, and reports only once a whole minute has passed', async () => {
+		const steps = Array.from({ length: 12 }, () => fail(429, 'Too many requests'));
 		const { outcome, sent, waits } = await run('GET', steps);
 		const result = failure(outcome);
-		expect(sent).toHaveLength(6);
-		expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
-		expect(result).toMatchObject({ kind: 'status', status: 429, thoughtlyMessage: 'Too many requests', attempts: 6 });
+		expect(waits).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 16_000, 16_000]);
+		expect(sent).toHaveLength(8);
+		expect(result).toMatchObject({ kind: 'status', status: 429, thoughtlyMessage: 'Too many requests', attempts: 8 });
+		expect(describeFailure(result)).toEqual({
+			message: 'Too many requests',
+			description:
+				'Thoughtly kept refusing the request as too many (HTTP 429) for 63 seconds, although the node waited as asked. It was tried 8 times. Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly\'s 100 per minute.',
+		});
 	});
 
-	it('reports a Retry-After longer than two minutes instead of waiting inside the execution', async () => {
+	it('varies each back-off by up to a quarter either way, and still waits a whole minute in all', async () => {
+		const steps = Array.from({ length: 14 }, () => fail(429, 'Too many requests'));
+		const low = await run('GET', steps, {}, () => 0);
+		expect(low.waits).toEqual([750, 1_500, 3_000, 6_000, 12_000, 12_000, 12_000, 12_000, 12_000]);
+		const high = await run('GET', steps, {}, () => 0.999_999);
+		expect(high.waits).toEqual([1_250, 2_500, 5_000, 10_000, 20_000, 20_000, 20_000]);
+		for (const { waits } of [low, high]) {
+			const total = waits.reduce((a, b) => a + b, 0);
+			expect(total).toBeGreaterThanOrEqual(60_000);
+			expect(total - waits[waits.length - 1]).toBeLessThan(60_000);
+		}
+	});
+
+	it('keeps sending again while Thoughtly asks for short pauses, as long as a token that is merely busy needs', async () => {
+		const busy = Array.from({ length: 9 }, () => fail(429, 'Too many requests', { 'retry-after': '5' }));
+		const { outcome, sent, waits } = await run('POST', [...busy, ok({ id: 'cnt_1' })]);
+		expect(outcome).toEqual({ data: { id: 'cnt_1' } });
+		expect(sent).toHaveLength(10);
+		expect(waits).toEqual(Array.from({ length: 9 }, () => 5_000));
+	});
+
+	it('reports a Retry-After longer than two minutes at once, saying how long Thoughtly asked to wait', async () => {
 		const { outcome, sent, waits } = await run('GET', [fail(429, 'Daily quota used', { 'retry-after': '3600' })]);
 		expect(sent).toHaveLength(1);
 		expect(waits).toEqual([]);
-		expect(describeFailure(failure(outcome)).message).toBe('Daily quota used');
+		expect(describeFailure(failure(outcome))).toEqual({
+			message: 'Daily quota used',
+			description:
+				'Thoughtly asked to wait 60 minutes before it accepts more requests with this API token (HTTP 429). The node waits at most 2 minutes within an execution, so it stopped here. Run it again after that time.',
+		});
+	});
+
+	it("after a long Retry-After, the token's other requests are not sent and say why", async () => {
+		const first = await run('GET', [fail(429, 'Daily quota used', { 'retry-after': '3600' })]);
+		const sent: IHttpRequestOptions[] = [];
+		const other = await sendToThoughtly(
+			async (request) => {
+				sent.push(request);
+				return ok({});
+			},
+			{ method: 'POST', url: '/contact/create', baseURL: 'https://api.thoughtly.com' },
+			first.window,
+		);
+		expect(sent).toEqual([]);
+		const result = failure(other);
+		expect(result).toMatchObject({ kind: 'status', status: 429, attempts: 0, retryAfterMs: 3_600_000 });
+		expect(describeFailure(result)).toEqual({
+			message: 'Thoughtly asked to wait 60 minutes before it accepts more requests with this API token',
+			description:
+				'Thoughtly asked to wait 60 minutes before it accepts more requests with this API token (HTTP 429). The node waits at most 2 minutes within an execution, so it stopped here. This request was not sent. Run it again after that time.',
+		});
 	});
 });
 
