@@ -44,23 +44,63 @@ function seconds(value: unknown): number | null {
 	return typeof number === 'number' && Number.isFinite(number) ? number : null;
 }
 
+/** How Thoughtly names the two sides of a call; any other speaker is written as named. */
+const AGENT_SPEAKERS = ['ai', 'agent', 'assistant', 'bot'];
+const CONTACT_SPEAKERS = ['user', 'contact', 'caller', 'customer', 'human'];
+
 function speakerLabel(speaker: unknown): string {
-	return speaker === 'ai' || speaker === 'agent' ? 'Agent' : 'Contact';
+	const name = typeof speaker === 'string' ? speaker.trim() : '';
+	if (AGENT_SPEAKERS.includes(name.toLowerCase())) return 'Agent';
+	if (CONTACT_SPEAKERS.includes(name.toLowerCase())) return 'Contact';
+	if (name === '') return 'Unknown';
+	const words = name.replace(/[_-]+/g, ' ');
+	return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** One line per turn: "Agent: …" / "Contact: …". */
-function transcriptText(turns: unknown, textKey: string, speakerKey: string): string | null {
+/**
+ * One line per turn: "Agent: …" / "Contact: …". Turns are read in either shape (`transcript` +
+ * `speaker` or `text` + `author`); null when there is no turn with text, so that a text
+ * transcript elsewhere in the payload is used instead.
+ */
+function transcriptFromTurns(turns: unknown): string | null {
 	if (!Array.isArray(turns)) return null;
-	return turns
-		.filter(isObject)
-		.filter((turn) => typeof turn[textKey] === 'string')
-		.map((turn) => `${speakerLabel(turn[speakerKey])}: ${turn[textKey] as string}`)
-		.join('\n');
+	const lines = turns.filter(isObject).flatMap((turn) => {
+		const said = text(turn.transcript) ?? text(turn.text);
+		return said === null ? [] : [`${speakerLabel(turn.speaker ?? turn.author)}: ${said}`];
+	});
+	return lines.length ? lines.join('\n') : null;
 }
 
-/** The older payload's transcript is already text, with the caller written as "User". */
+/** A transcript that is already text, with the caller written as "User" (older payloads). */
 function relabel(transcript: unknown): string | null {
-	return typeof transcript === 'string' ? transcript.replace(/^(User|Caller|Human):/gm, 'Contact:') : null;
+	if (typeof transcript !== 'string' || transcript.trim() === '') return null;
+	return transcript.replace(/^(User|Caller|Human):/gm, 'Contact:');
+}
+
+/** The transcript from whichever form the payload carries it in, whatever its shape. */
+function transcriptOf(payload: IDataObject): string {
+	return (
+		transcriptFromTurns(payload.transcript) ??
+		transcriptFromTurns(payload.conversation_history) ??
+		relabel(payload.transcript) ??
+		''
+	);
+}
+
+/** The outcome, wherever either shape puts it. */
+function outcomeOf(payload: IDataObject, call: IDataObject): string | null {
+	const summaryData = isObject(payload.summary_data) ? payload.summary_data : {};
+	return text(call.outcome) ?? text(summaryData.outcome) ?? text(payload.outcome);
+}
+
+/** The call summary, wherever either shape puts it. */
+function summaryOf(payload: IDataObject, call: IDataObject): string | null {
+	const summaryData = payload.summary_data;
+	return (
+		text(call.summary) ??
+		text(payload.summary) ??
+		(isObject(summaryData) ? text(summaryData.summary) : text(summaryData))
+	);
 }
 
 export function isCatalogShape(payload: IDataObject): boolean {
@@ -82,13 +122,13 @@ function fromCatalog(payload: IDataObject, event: ThoughtlyEvent): SimplifiedCal
 		agentPhoneNumber: text(agent.phone_number),
 		direction: text(call.direction),
 		status: text(call.status),
-		outcome: text(call.outcome),
-		summary: text(call.summary) ?? text(payload.summary),
+		outcome: outcomeOf(payload, call),
+		summary: summaryOf(payload, call),
 		durationSeconds: seconds(call.duration_seconds),
 		startedAt: text(call.started_at),
 		endedAt: text(call.ended_at),
 		recordingUrl: text(call.recording_url),
-		transcript: transcriptText(payload.transcript, 'transcript', 'speaker') ?? relabel(payload.transcript) ?? '',
+		transcript: transcriptOf(payload),
 		customFields: isObject(payload.custom_fields) ? payload.custom_fields : {},
 	};
 }
@@ -96,7 +136,6 @@ function fromCatalog(payload: IDataObject, event: ThoughtlyEvent): SimplifiedCal
 function fromLegacy(payload: IDataObject, event: ThoughtlyEvent): SimplifiedCall {
 	const interview = isObject(payload.interview) ? payload.interview : {};
 	const contact = isObject(payload.contact) ? payload.contact : {};
-	const summary = isObject(payload.summary_data) ? payload.summary_data : {};
 	const durationMs = seconds(payload.duration_ms);
 	return {
 		triggerEvent: event,
@@ -111,13 +150,13 @@ function fromLegacy(payload: IDataObject, event: ThoughtlyEvent): SimplifiedCall
 		agentPhoneNumber: null,
 		direction: text(payload.direction),
 		status: text(payload.status),
-		outcome: text(summary.outcome) ?? text(payload.outcome),
-		summary: text(summary.summary),
+		outcome: outcomeOf(payload, {}),
+		summary: summaryOf(payload, {}),
 		durationSeconds: durationMs === null ? null : Math.round(durationMs / 1000),
 		startedAt: text(payload.start_time),
 		endedAt: text(payload.end_time),
 		recordingUrl: text(payload.recording_url),
-		transcript: transcriptText(payload.conversation_history, 'text', 'author') ?? relabel(payload.transcript) ?? '',
+		transcript: transcriptOf(payload),
 		customFields: isObject(payload.metadata) ? payload.metadata : {},
 	};
 }

@@ -308,3 +308,80 @@ describe('"Listen for test event" while the workflow is active', () => {
 		expect(env.sim.requests().map((r) => r.path)).toEqual(['/webhooks']);
 	});
 });
+
+describe('Simplify reads the transcript, outcome and summary from either payload shape', () => {
+	/** Delivers exactly `payload` as a Call Completed event and returns the one simplified item. */
+	async function simplified(payload: IDataObject): Promise<IDataObject> {
+		await activated({ events: ['NEW_RESPONSE'], simplify: true, includeContactDetails: false });
+		const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', callId: SEED.calls.averyQualified, payload });
+		expect(deliveries.map((d) => d.status)).toEqual([200]);
+		const [[item]] = executions();
+		return item;
+	}
+
+	const TURNS = [
+		{ transcript: 'Hi, this is Maya.', speaker: 'ai' },
+		{ transcript: 'Hello.', speaker: 'user' },
+	];
+	const HISTORY = [
+		{ text: 'Hi, this is Maya.', author: 'ai' },
+		{ text: 'Hello.', author: 'user' },
+	];
+	const LINES = 'Agent: Hi, this is Maya.\nContact: Hello.';
+
+	it('an empty list of turns does not hide a transcript given as text', async () => {
+		const item = await simplified({
+			id: 'call_legacy_1',
+			conversation_history: [],
+			transcript: 'Agent: Hi, this is Maya.\nUser: Hello.',
+		});
+		expect(item.transcript).toBe(LINES);
+	});
+
+	it('an empty transcript list in the catalog shape does not hide the older turn list', async () => {
+		const item = await simplified({ event: 'NEW_RESPONSE', call: { id: 'call_catalog_1' }, transcript: [], conversation_history: HISTORY });
+		expect(item.transcript).toBe(LINES);
+	});
+
+	it('the older shape with the catalog’s turns gives the transcript', async () => {
+		const item = await simplified({ id: 'call_legacy_2', interview: { id: AGENT }, transcript: TURNS });
+		expect(item.transcript).toBe(LINES);
+	});
+
+	it('speakers other than the agent and the contact keep their own name', async () => {
+		const item = await simplified({
+			event: 'NEW_RESPONSE',
+			call: { id: 'call_catalog_2' },
+			transcript: [
+				{ transcript: 'Transferring you now.', speaker: 'ai' },
+				{ transcript: 'Call transferred to +14155550100.', speaker: 'system' },
+				{ transcript: 'Hi, this is Sam from sales.', speaker: 'human_agent' },
+				{ transcript: 'Great.', speaker: 'user' },
+				{ transcript: '[inaudible]' },
+			],
+		});
+		expect(item.transcript).toBe(
+			[
+				'Agent: Transferring you now.',
+				'System: Call transferred to +14155550100.',
+				'Human agent: Hi, this is Sam from sales.',
+				'Contact: Great.',
+				'Unknown: [inaudible]',
+			].join('\n'),
+		);
+	});
+
+	it('the summary and outcome come from summary_data in the catalog shape too', async () => {
+		const item = await simplified({
+			event: 'NEW_RESPONSE',
+			call: { id: 'call_catalog_3' },
+			summary_data: { outcome: 'qualified', summary: 'Wants a demo next week.' },
+		});
+		expect(item).toMatchObject({ outcome: 'qualified', summary: 'Wants a demo next week.' });
+	});
+
+	it('the summary given as text at the top level of the older shape', async () => {
+		const item = await simplified({ id: 'call_legacy_3', summary: 'Asked to be called back on Monday.' });
+		expect(item).toMatchObject({ callId: 'call_legacy_3', summary: 'Asked to be called back on Monday.' });
+	});
+});
