@@ -18,6 +18,7 @@ import { assertThoughtlyCanReach } from './reachability';
 import { simplifyCall } from './simplify';
 import type { SubscriptionScope } from './subscriptions';
 import {
+	describeLeftovers,
 	EVENT_QUERY_PARAMETER,
 	readState,
 	reconcile,
@@ -176,7 +177,13 @@ export class ThoughtlyTrigger implements INodeType {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				await unsubscribeAll.call(this);
+				const leftovers = await unsubscribeAll.call(this);
+				if (leftovers.length) {
+					// Deactivation goes on (see unsubscribeAll); n8n's log is where it can be told.
+					this.logger.warn(
+						`Thoughtly Trigger "${this.getNode().name}" (workflow ${this.getWorkflow().id}) could not remove ${leftovers.length} Thoughtly webhook subscription(s): ${describeLeftovers(leftovers)}. They stay recorded and are removed the next time this workflow is activated.`,
+					);
+				}
 				return true;
 			},
 		},

@@ -14,6 +14,9 @@ export const THOUGHTLY_EVENTS = [
 
 export type ThoughtlyEvent = (typeof THOUGHTLY_EVENTS)[number];
 
+/** The events the API's subscribe request documents; its event table lists all five. */
+export const SPEC_SUBSCRIBE_EVENTS: readonly ThoughtlyEvent[] = ['NEW_RESPONSE', 'PHONE_TRANSFER'];
+
 /** What a subscription's `data` names for an event: an agent, a folder. */
 export type EventScope = 'agent' | 'folder';
 

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { thoughtlyApiRequest } from '../Thoughtly/transport';
 import type { ThoughtlyEvent } from './events';
-import { eventScope, eventName, isThoughtlyEvent } from './events';
+import { eventScope, eventName, isThoughtlyEvent, SPEC_SUBSCRIBE_EVENTS } from './events';
 
 /** One webhook subscription as Thoughtly identifies it: by type, URL and data, not by an ID. */
 export interface Subscription {
@@ -14,13 +14,21 @@ export interface Subscription {
 }
 
 /**
- * What the trigger keeps in the node's static data: the webhook URL it subscribed, the secret it
- * put into it, and the subscriptions it made (so deactivation knows what to remove).
+ * What the trigger keeps in the node's static data: the webhook URL and secret of the current
+ * activation, and every subscription it made in Thoughtly that it has not seen removed yet,
+ * whatever webhook URL n8n had then (a deactivation that could not remove one keeps it here, so
+ * that the next activation removes it even after N8N_WEBHOOK_URL changed).
  */
 export interface TriggerState {
 	webhookUrl?: string;
 	secret?: string;
 	subscriptions?: Subscription[];
+}
+
+/** A subscription Thoughtly did not let go of, and Thoughtly's reason. */
+export interface Leftover {
+	subscription: Subscription;
+	reason: string;
 }
 
 export const EVENT_QUERY_PARAMETER = 'event';
@@ -136,40 +144,115 @@ export async function unsubscribe(this: IHookFunctions, subscription: Subscripti
 	}
 }
 
+/** Where a subscription delivers, without its query (which holds the secret). */
+function address(url: string): string {
+	try {
+		const { origin, pathname } = new URL(url);
+		return origin + pathname;
+	} catch {
+		return url;
+	}
+}
+
+function withoutDuplicates(subscriptions: Subscription[]): Subscription[] {
+	return subscriptions.filter((s, i) => subscriptions.findIndex((t) => sameSubscription(s, t)) === i);
+}
+
+/** "Call Completed at https://…/webhook: <reason>", one per leftover. */
+export function describeLeftovers(leftovers: Leftover[]): string {
+	return leftovers
+		.map(({ subscription, reason }) => `${eventName(subscription.type)} at ${address(subscription.url)}: ${reason}`)
+		.join('; ');
+}
+
+/** Tries to remove every subscription; returns the ones Thoughtly did not let go of. */
+async function removeAll(this: IHookFunctions, subscriptions: Subscription[]): Promise<Leftover[]> {
+	const leftovers: Leftover[] = [];
+	for (const subscription of subscriptions) {
+		try {
+			await unsubscribe.call(this, subscription);
+		} catch (error) {
+			leftovers.push({ subscription, reason: (error as Error).message });
+		}
+	}
+	return leftovers;
+}
+
 /**
- * Whether Thoughtly holds exactly the subscriptions this node wants. Subscriptions that point at
- * this node's webhook URL but are not wanted (left by a deactivation that failed, by a secret
- * that was replaced, by events no longer selected) are removed; when the wanted set is incomplete,
- * the rest is removed too so that `create` starts clean and nothing is subscribed twice.
+ * Whether Thoughtly holds exactly the subscriptions this node wants. Every other subscription of
+ * this node is removed: those recorded in its static data whatever their URL (left by a
+ * deactivation that failed, maybe under another N8N_WEBHOOK_URL) and those Thoughtly lists for
+ * this node's webhook URL (a replaced secret, events no longer selected, lost static data). When
+ * the wanted set is incomplete, the rest is removed too so that `create` starts clean and
+ * nothing is subscribed twice. A leftover that cannot be removed stays recorded and fails the
+ * activation, so that no call data keeps going to an old address unnoticed.
  */
 export async function reconcile(this: IHookFunctions, scope: SubscriptionScope, webhookUrl: string): Promise<boolean> {
 	const state = readState(this);
 	const secret = state.webhookUrl === webhookUrl ? state.secret : undefined;
 	const wanted = secret ? wantedSubscriptions(scope, webhookUrl, secret) : [];
-	const ours = (await listSubscriptions.call(this)).filter((s) => pointsAt(s.url, webhookUrl));
+	const listed = (await listSubscriptions.call(this)).filter((s) => pointsAt(s.url, webhookUrl));
 
-	const complete = wanted.length > 0 && wanted.every((w) => ours.some((o) => sameSubscription(o, w)));
-	const toRemove = complete ? ours.filter((o) => !wanted.some((w) => sameSubscription(o, w))) : ours;
-	for (const subscription of toRemove) {
-		await unsubscribe.call(this, subscription);
+	const complete = wanted.length > 0 && wanted.every((w) => listed.some((l) => sameSubscription(l, w)));
+	const keep = complete ? wanted : [];
+	const unwanted = withoutDuplicates([...(state.subscriptions ?? []), ...listed]).filter(
+		(s) => !keep.some((k) => sameSubscription(s, k)),
+	);
+	const leftovers = await removeAll.call(this, unwanted);
+	if (!complete) clearState(state);
+	state.subscriptions = [...keep, ...leftovers.map((l) => l.subscription)];
+	if (leftovers.length) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not remove ${leftovers.length} earlier Thoughtly webhook subscription${leftovers.length === 1 ? '' : 's'} of this trigger`,
+			{
+				description: `${describeLeftovers(leftovers)}. Thoughtly would keep sending call data there. Activate the workflow again to retry; a subscription you remove in Thoughtly yourself counts as removed.`,
+			},
+		);
 	}
-	if (complete) {
-		state.subscriptions = wanted;
-		return true;
-	}
-	clearState(state);
-	return false;
+	return complete;
+}
+
+/** Thoughtly refused the subscription itself (400), as it does for an event type it does not accept. */
+function isRefusal(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '400';
+}
+
+/** The error for events Thoughtly refused to subscribe, naming each with Thoughtly's answer. */
+function refusedEventsError(
+	node: INode,
+	refused: Array<{ type: ThoughtlyEvent; reason: string }>,
+	leftovers: Leftover[],
+): NodeOperationError {
+	const names = refused.map((r) => `"${eventName(r.type)}"`);
+	const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+	const answers = refused.map((r) => `${r.type}: ${r.reason}`).join('; ');
+	const undocumented = refused.some((r) => !SPEC_SUBSCRIBE_EVENTS.includes(r.type))
+		? ' Thoughtly\'s API documents subscriptions for Call Completed and Call Transferred only; the folder events and Action Failed may not be available to your team.'
+		: '';
+	const left = leftovers.length
+		? ` These could not be removed again and are removed at the next activation: ${describeLeftovers(leftovers)}.`
+		: ' Nothing was left subscribed.';
+	return new NodeOperationError(
+		node,
+		`Thoughtly does not accept the event${names.length === 1 ? '' : 's'} ${list} for this trigger`,
+		{
+			description: `Thoughtly answered 400 Bad Request (${answers}).${undocumented} Remove ${names.length === 1 ? 'it' : 'them'} from Events and activate again.${left}`,
+		},
+	);
 }
 
 /**
- * Subscribes every wanted event with a new secret. If Thoughtly refuses one, those already made
- * are removed again before the error is reported, so a failed activation leaves nothing behind
- * (and what cannot be removed now is found by the next activation's check).
+ * Subscribes every wanted event with a new secret. When Thoughtly refuses event types (400), the
+ * other events are still tried, so that one activation names every refused event; then, as for
+ * any other failure, the subscriptions already made are removed before the error is reported,
+ * so that a failed activation leaves nothing behind.
  */
 export async function subscribeAll(this: IHookFunctions, scope: SubscriptionScope, webhookUrl: string): Promise<void> {
 	const state = readState(this);
 	const secret = newSecret();
 	const made: Subscription[] = [];
+	const refused: Array<{ type: ThoughtlyEvent; reason: string }> = [];
 	state.webhookUrl = webhookUrl;
 	state.secret = secret;
 	state.subscriptions = made;
@@ -177,43 +260,41 @@ export async function subscribeAll(this: IHookFunctions, scope: SubscriptionScop
 		try {
 			await subscribe.call(this, subscription);
 		} catch (error) {
-			const undone = await Promise.allSettled(made.map(async (m) => await unsubscribe.call(this, m)));
-			state.subscriptions = made.filter((_, i) => undone[i].status === 'rejected');
+			if (isRefusal(error)) {
+				refused.push({ type: subscription.type, reason: (error as Error).message });
+				continue;
+			}
+			const leftovers = await undo.call(this, made);
 			const failure = asNodeError(this.getNode(), error);
 			failure.message = `Could not subscribe to "${eventName(subscription.type)}": ${failure.message}`;
+			if (leftovers.length) {
+				failure.description = `${failure.description ?? ''} Could not remove again, removed at the next activation: ${describeLeftovers(leftovers)}.`.trim();
+			}
 			throw failure;
 		}
 		made.push(subscription);
 	}
+	if (refused.length) throw refusedEventsError(this.getNode(), refused, await undo.call(this, made));
+}
+
+/** Removes what a failed activation subscribed; what cannot be removed stays recorded. */
+async function undo(this: IHookFunctions, made: Subscription[]): Promise<Leftover[]> {
+	const leftovers = await removeAll.call(this, made);
+	readState(this).subscriptions = leftovers.map((l) => l.subscription);
+	return leftovers;
 }
 
 /**
- * Unsubscribes what activation subscribed. Every subscription is tried; failures are reported
- * together and the ones left stay in the static data (the next activation removes them).
+ * Unsubscribes every recorded subscription. It never throws for what Thoughtly refuses: n8n
+ * 2.40 skips saving the static data and removing its own webhook registrations when a
+ * trigger's delete() throws, which would lose the record and break the next activation. The
+ * subscriptions left stay recorded (the next activation removes them) and are returned so that
+ * the caller can tell the user.
  */
-export async function unsubscribeAll(this: IHookFunctions): Promise<void> {
+export async function unsubscribeAll(this: IHookFunctions): Promise<Leftover[]> {
 	const state = readState(this);
-	const recorded = state.subscriptions ?? [];
-	const left: Subscription[] = [];
-	const problems: string[] = [];
-	for (const subscription of recorded) {
-		try {
-			await unsubscribe.call(this, subscription);
-		} catch (error) {
-			left.push(subscription);
-			problems.push(`${eventName(subscription.type)}: ${(error as Error).message}`);
-		}
-	}
-	if (left.length === 0) {
-		clearState(state);
-		return;
-	}
-	state.subscriptions = left;
-	throw new NodeOperationError(
-		this.getNode(),
-		`Could not remove ${left.length} of ${recorded.length} Thoughtly webhook subscriptions`,
-		{
-			description: `${problems.join('; ')}. They are found and removed the next time this workflow is activated.`,
-		},
-	);
+	const leftovers = await removeAll.call(this, state.subscriptions ?? []);
+	clearState(state);
+	if (leftovers.length) state.subscriptions = leftovers.map((l) => l.subscription);
+	return leftovers;
 }

@@ -2,6 +2,8 @@
  * The Thoughtly Trigger's webhook lifecycle (checkExists / create / delete) run through
  * n8n-core's HookContext as n8n activates and deactivates a workflow, against the simulator.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { IDataObject } from 'n8n-workflow';
 
 import { agentFromList, plain, SEED, thoughtlyApi, useTriggerEnv, WEBHOOK_ID } from './fixtures';
@@ -218,7 +220,7 @@ describe('deactivation', () => {
 		expect(trigger.storedNodeData()).toStrictEqual({});
 	});
 
-	it('reports a failure, and the next activation removes what was left before subscribing again', async () => {
+	it('completes even when Thoughtly refuses an unsubscribe: the leftover stays recorded, n8n’s log says so, and the next activation removes it', async () => {
 		const trigger = env.deploy({ events: ['NEW_RESPONSE', 'PHONE_TRANSFER'], agentId: agentFromList(AGENT) });
 		await trigger.activate();
 		const [kept, removed] = subscriptions();
@@ -226,10 +228,10 @@ describe('deactivation', () => {
 		// Every attempt at the first unsubscribe fails (the transport tries a DELETE three times).
 		env.sim.injectFault({ kind: 'status', status: 503, count: 3, method: 'DELETE', path: '/webhooks/unsubscribe' });
 		env.sim.clearRequests();
+		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => {});
 
-		const failure = trigger.deactivate();
-		await expect(failure).rejects.toThrow('Could not remove 1 of 2 Thoughtly webhook subscriptions');
-		await expect(failure).rejects.toMatchObject({ description: expect.stringContaining('Call Completed') });
+		// n8n saves the static data and removes its webhook registrations only when delete() returns.
+		await expect(trigger.deactivate()).resolves.toBeUndefined();
 
 		expect(env.sim.requests().map((r) => [r.method, r.path, r.status, plain(r.body)])).toStrictEqual([
 			['DELETE', '/webhooks/unsubscribe', 503, kept],
@@ -238,6 +240,15 @@ describe('deactivation', () => {
 			['DELETE', '/webhooks/unsubscribe', 200, removed],
 		]);
 		expect(subscriptions()).toStrictEqual([kept]);
+		expect(trigger.storedNodeData()).toStrictEqual({ subscriptions: [kept] });
+		expect(warn.mock.calls.map(([message]) => message)).toEqual([
+			expect.stringMatching(
+				/^Thoughtly Trigger "Thoughtly Trigger" \(workflow wf-thoughtly-trigger\) could not remove 1 Thoughtly webhook subscription\(s\): Call Completed at http:\/\/127\.0\.0\.1:\d+\/webhook\/[^?]+\/webhook: .+\. They stay recorded and are removed the next time this workflow is activated\.$/,
+			),
+		]);
+		// The secret is not written to the log.
+		expect(String(warn.mock.calls[0][0])).not.toContain(oldSecret);
+		warn.mockRestore();
 		env.sim.clearRequests();
 
 		await expect(trigger.activate()).resolves.toEqual({ existed: false });
@@ -255,10 +266,99 @@ describe('deactivation', () => {
 			...fresh.map((body) => ({ method: 'POST', path: '/webhooks/subscribe', body })),
 		]);
 		expect(subscriptions()).toStrictEqual(fresh);
+		expect(trigger.storedNodeData()).toStrictEqual({ webhookUrl: base, secret, subscriptions: fresh });
 
 		// And nothing is left after a deactivation that works.
 		await trigger.deactivate();
 		expect(subscriptions()).toStrictEqual([]);
+		expect(trigger.storedNodeData()).toStrictEqual({});
+	});
+
+	it('completes when the credential can no longer be read, and keeps every subscription recorded', async () => {
+		const trigger = env.deploy({ events: ['NEW_RESPONSE'] });
+		await trigger.activate();
+		const subscribed = subscriptions();
+		trigger.node.credentials = { thoughtlyApi: { id: 'deleted-credential', name: 'Deleted' } };
+		env.sim.clearRequests();
+		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => {});
+
+		await expect(trigger.deactivate()).resolves.toBeUndefined();
+
+		expect(requests()).toStrictEqual([]);
+		expect(trigger.storedNodeData()).toStrictEqual({ subscriptions: subscribed });
+		expect(warn).toHaveBeenCalledTimes(1);
+		warn.mockRestore();
+	});
+});
+
+describe('subscriptions left behind under another webhook URL', () => {
+	it('are removed by the next activation after N8N_WEBHOOK_URL changed', async () => {
+		const before = env.deploy({ events: ['NEW_RESPONSE', 'PHONE_TRANSFER'] });
+		await before.activate();
+		const [kept, removed] = subscriptions();
+		env.sim.injectFault({ kind: 'status', status: 503, count: 3, method: 'DELETE', path: '/webhooks/unsubscribe' });
+		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => {});
+		await before.deactivate();
+		warn.mockRestore();
+		expect(subscriptions()).toStrictEqual([kept]);
+		expect(removed.type).toBe('PHONE_TRANSFER');
+
+		// The same workflow, its static data as n8n saved it, after n8n got a new webhook URL.
+		const after = env.deploy(before.node.parameters, { webhookBaseUrl: 'http://127.0.0.1:5679/tunnel/' });
+		after.storedStaticData = before.storedStaticData;
+		env.sim.clearRequests();
+
+		await expect(after.activate()).resolves.toEqual({ existed: false });
+
+		const base = after.webhookUrl();
+		expect(base).toBe(`http://127.0.0.1:5679/tunnel/webhook/${WEBHOOK_ID}/webhook`);
+		const secret = after.storedNodeData().secret as string;
+		const fresh = ['NEW_RESPONSE', 'PHONE_TRANSFER'].map((type) => ({ type, url: urlFor(base, type, secret) }));
+		expect(requests()).toStrictEqual([
+			{ method: 'GET', path: '/webhooks', body: undefined },
+			{ method: 'DELETE', path: '/webhooks/unsubscribe', body: kept },
+			...fresh.map((body) => ({ method: 'POST', path: '/webhooks/subscribe', body })),
+		]);
+		expect(subscriptions()).toStrictEqual(fresh);
+		expect(after.storedNodeData()).toStrictEqual({ webhookUrl: base, secret, subscriptions: fresh });
+	});
+
+	it('fail the activation, named, while Thoughtly refuses to remove them, and are kept recorded until it does', async () => {
+		const before = env.deploy({ events: ['NEW_RESPONSE'] });
+		await before.activate();
+		const [kept] = subscriptions();
+		env.sim.injectFault({ kind: 'status', status: 503, count: 3, method: 'DELETE', path: '/webhooks/unsubscribe' });
+		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => {});
+		await before.deactivate();
+		warn.mockRestore();
+		const after = env.deploy(before.node.parameters, { webhookBaseUrl: 'http://127.0.0.1:5679/tunnel/' });
+		after.storedStaticData = before.storedStaticData;
+		env.sim.injectFault({ kind: 'status', status: 503, count: 3, method: 'DELETE', path: '/webhooks/unsubscribe' });
+		env.sim.clearRequests();
+
+		const activation = after.activate();
+
+		await expect(activation).rejects.toThrow('Could not remove 1 earlier Thoughtly webhook subscription of this trigger');
+		await expect(activation).rejects.toMatchObject({
+			description: expect.stringContaining(`Call Completed at ${before.webhookUrl()}: `),
+		});
+		expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /webhooks',
+			'DELETE /webhooks/unsubscribe',
+			'DELETE /webhooks/unsubscribe',
+			'DELETE /webhooks/unsubscribe',
+		]);
+		expect(subscriptions()).toStrictEqual([kept]);
+		env.sim.clearRequests();
+
+		// Once Thoughtly lets go of it, activation goes ahead.
+		await expect(after.activate()).resolves.toEqual({ existed: false });
+		expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /webhooks',
+			'DELETE /webhooks/unsubscribe',
+			'POST /webhooks/subscribe',
+		]);
+		expect(subscriptions()).toStrictEqual([{ type: 'NEW_RESPONSE', url: urlFor(after.webhookUrl(), 'NEW_RESPONSE', after.storedNodeData().secret as string) }]);
 	});
 });
 
