@@ -3,10 +3,11 @@
  * Environment: THOUGHTLY_SIMULATOR_PORT (default 4010), THOUGHTLY_SIMULATOR_RATE_LIMIT,
  * THOUGHTLY_SIMULATOR_WINDOW_MS, THOUGHTLY_SIMULATOR_CALL_DELAY_MS,
  * THOUGHTLY_SIMULATOR_PAYLOAD_SHAPE (catalog | legacy), THOUGHTLY_SIMULATOR_EXTRA_CONTACTS,
+ * THOUGHTLY_SIMULATOR_VARIANTS (comma-separated names from VARIANTS in types.ts),
  * THOUGHTLY_SIMULATOR_QUIET=1 to silence the request log.
  */
 import { startSimulator } from './index';
-import type { PayloadShape, SimulatorOptions } from './types';
+import { VARIANTS, type PayloadShape, type SimulatorOptions, type Variant } from './types';
 
 function numberFrom(name: string, fallback?: number): number | undefined {
 	const raw = process.env[name];
@@ -25,6 +26,15 @@ async function main(): Promise<void> {
 		console.error(`THOUGHTLY_SIMULATOR_PAYLOAD_SHAPE must be catalog or legacy, got "${shape}"`);
 		process.exit(2);
 	}
+	const variants = (process.env.THOUGHTLY_SIMULATOR_VARIANTS ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	const unknown = variants.filter((name) => !(VARIANTS as readonly string[]).includes(name));
+	if (unknown.length) {
+		console.error(`THOUGHTLY_SIMULATOR_VARIANTS: unknown ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})`);
+		process.exit(2);
+	}
 	const quiet = process.env.THOUGHTLY_SIMULATOR_QUIET === '1';
 	const options: SimulatorOptions = {
 		port: numberFrom('THOUGHTLY_SIMULATOR_PORT', 4010),
@@ -34,6 +44,7 @@ async function main(): Promise<void> {
 		callCompletionDelayMs: numberFrom('THOUGHTLY_SIMULATOR_CALL_DELAY_MS'),
 		payloadShape: shape as PayloadShape | undefined,
 		extraContacts: numberFrom('THOUGHTLY_SIMULATOR_EXTRA_CONTACTS'),
+		variants: variants as Variant[],
 		log: quiet ? undefined : (line) => console.log(`[thoughtly-simulator] ${line}`),
 	};
 	const sim = await startSimulator(options);

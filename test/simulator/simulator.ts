@@ -29,10 +29,14 @@ import {
 	type SimulatorOptions,
 	type SimulatorState,
 	type TeamState,
+	type Variant,
+	VARIANTS,
 	type WebhookSubscription,
 } from './types';
 
 const FAULT_KINDS: FaultKind[] = ['status', 'hang', 'drop', 'malformed', 'html', 'envelope-error', 'delay'];
+/** The subscribe enum of openapi.yml, which the `subscribe-spec-types` variant enforces. */
+const SPEC_SUBSCRIBE_TYPES: EventType[] = ['NEW_RESPONSE', 'PHONE_TRANSFER'];
 const CONTACT_SORT_FIELDS: Record<string, keyof Contact> = {
 	name: 'name',
 	email: 'email',
@@ -115,8 +119,8 @@ function clone<T>(value: T): T {
 	return structuredClone(value);
 }
 
-function paginate<T>(items: T[], values: Record<string, unknown>): T[] {
-	const page = (values.page as number | undefined) ?? 0;
+function paginate<T>(items: T[], values: Record<string, unknown>, ignorePage = false): T[] {
+	const page = ignorePage ? 0 : ((values.page as number | undefined) ?? 0);
 	const limit = (values.limit as number | undefined) ?? 20;
 	return items.slice(page * limit, page * limit + limit);
 }
@@ -178,6 +182,7 @@ export class Simulator {
 			callCompletionDelayMs: options.callCompletionDelayMs ?? 1000,
 			payloadShape: options.payloadShape ?? 'catalog',
 			deliveryTimeoutMs: options.deliveryTimeoutMs ?? 5000,
+			variants: [...(options.variants ?? [])],
 		};
 		this.checkConfig(this.config);
 		this.teams = seedTeams(options.extraContacts ?? 0);
@@ -391,6 +396,21 @@ export class Simulator {
 			throw new ControlError(400, 'payloadShape must be catalog or legacy');
 		}
 		if (!positive(config.deliveryTimeoutMs)) throw new ControlError(400, 'deliveryTimeoutMs must be a positive number');
+		if (!Array.isArray(config.variants) || config.variants.some((v) => !VARIANTS.includes(v))) {
+			throw new ControlError(400, `variants must be a list of ${VARIANTS.join(', ')}`);
+		}
+	}
+
+	private has(variant: Variant): boolean {
+		return this.config.variants.includes(variant);
+	}
+
+	/** One page of a list as Thoughtly may answer it: `{ [key]: page, total }` unless a variant says otherwise. */
+	private listAnswer<T>(key: string, all: T[], q: Record<string, unknown>): unknown {
+		const page = clone(paginate(all, q, this.has('ignore-page')));
+		if (this.has('bare-lists')) return page;
+		if (this.has('count-is-page-size')) return { [key]: page, count: page.length };
+		return { [key]: page, total: all.length };
 	}
 
 	private clearTimers(): void {
@@ -537,6 +557,13 @@ export class Simulator {
 		this.sendJson(res, status, body, headers);
 	}
 
+	private answerEmpty(res: http.ServerResponse, entry: LoggedRequest, status: number): void {
+		entry.status = status;
+		this.say(`${entry.method} ${entry.path} → ${status} (no body)`);
+		res.writeHead(status, status === 204 ? {} : { 'Content-Length': 0 });
+		res.end();
+	}
+
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://simulator.local');
 		const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -578,7 +605,9 @@ export class Simulator {
 				});
 			}
 			const data = this.operate(route.operation, route.params, req, entry, raw);
-			this.answer(res, entry, 200, { data, error: null });
+			if (route.operation.method === 'DELETE' && this.has('delete-no-content')) this.answerEmpty(res, entry, 204);
+			else if (route.operation.method === 'DELETE' && this.has('delete-empty-200')) this.answerEmpty(res, entry, 200);
+			else this.answer(res, entry, 200, { data, error: null });
 		} catch (error) {
 			if (!(error instanceof ApiError)) throw error;
 			const body: Record<string, unknown> = { message: error.message, code: error.code };
@@ -718,11 +747,11 @@ export class Simulator {
 				return this.callContact(team, input);
 			case 'getUser':
 				return { ...team.user };
-			case 'getWebhooks':
-				return {
-					webhooks: team.webhooks.map((w) => ({ id: w.id, type: w.type, url: w.url, data: w.data ?? null, created_at: w.created_at })),
-					total: team.webhooks.length,
-				};
+			case 'getWebhooks': {
+				const webhooks = team.webhooks.map((w) => ({ id: w.id, type: w.type, url: w.url, data: w.data ?? null, created_at: w.created_at }));
+				if (this.has('bare-lists')) return webhooks;
+				return this.has('count-is-page-size') ? { webhooks, count: webhooks.length } : { webhooks, total: webhooks.length };
+			}
 			case 'subscribeWebhook':
 				return this.subscribe(team, input);
 			case 'unsubscribeWebhook':
@@ -749,7 +778,7 @@ export class Simulator {
 			const order = compareValues(a[key], b[key]) || a.id.localeCompare(b.id);
 			return direction === 'desc' ? -order : order;
 		});
-		return { interviews: clone(paginate(sorted, q)), total: sorted.length };
+		return this.listAnswer('interviews', sorted, q);
 	}
 
 	private searchCalls(team: TeamState, agentId: string, q: Record<string, unknown>): unknown {
@@ -774,7 +803,7 @@ export class Simulator {
 		const sorted = [...calls].sort(
 			(a, b) => compareValues(b.started_at ?? b.created_at, a.started_at ?? a.created_at) || a.id.localeCompare(b.id),
 		);
-		return { responses: clone(paginate(sorted, q)), total: sorted.length };
+		return this.listAnswer('responses', sorted, q);
 	}
 
 	private getContacts(team: TeamState, q: Record<string, unknown>): unknown {
@@ -806,7 +835,7 @@ export class Simulator {
 			const tie = order || a.id.localeCompare(b.id);
 			return direction === 'desc' ? -tie : tie;
 		});
-		return { contacts: clone(paginate(sorted, q)), total: sorted.length };
+		return this.listAnswer('contacts', sorted, q);
 	}
 
 	private createContact(team: TeamState, input: Record<string, any>): Contact {
@@ -867,6 +896,9 @@ export class Simulator {
 	}
 
 	private subscribe(team: TeamState, input: Record<string, any>): unknown {
+		if (this.has('subscribe-spec-types') && !SPEC_SUBSCRIBE_TYPES.includes(input.type)) {
+			throw validationError([{ field: 'type', message: `must be one of ${SPEC_SUBSCRIBE_TYPES.join(', ')}` }]);
+		}
 		const data = normaliseData(input.data);
 		// Subscribing twice to the same (type, url, data) keeps one subscription.
 		let webhook = team.webhooks.find((w) => w.type === input.type && w.url === input.url && w.data === data);

@@ -12,6 +12,26 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** `catalog`: the API catalog's example payload; `legacy`: the older flat payload (NOTES.md). */
 export type PayloadShape = 'catalog' | 'legacy';
 
+/**
+ * Answers the spec leaves open, each switched on by name (none by default):
+ * - `delete-no-content`: DELETE /contact/{id} and DELETE /webhooks/unsubscribe answer 204, no body;
+ * - `delete-empty-200`: the same two answer 200 with an empty body;
+ * - `count-is-page-size`: lists carry `count` (records on this page) instead of `total`;
+ * - `bare-lists`: lists answer `data` as a bare array, without a total;
+ * - `ignore-page`: lists ignore `page` and always serve the first page;
+ * - `subscribe-spec-types`: subscribe accepts only the spec's enum (NEW_RESPONSE, PHONE_TRANSFER)
+ *   and refuses the folder events and ACTION_FAILED with 400 naming `type`.
+ */
+export const VARIANTS = [
+	'delete-no-content',
+	'delete-empty-200',
+	'count-is-page-size',
+	'bare-lists',
+	'ignore-page',
+	'subscribe-spec-types',
+] as const;
+export type Variant = (typeof VARIANTS)[number];
+
 export interface SimulatorOptions {
 	/** 0 picks a free port. */
 	port?: number;
@@ -29,6 +49,8 @@ export interface SimulatorOptions {
 	extraContacts?: number;
 	/** How long one webhook delivery may take before it counts as failed. Default 5000. */
 	deliveryTimeoutMs?: number;
+	/** Answers the spec leaves open that this simulator gives instead of its defaults. Default none. */
+	variants?: Variant[];
 	/** Receives one line per request and delivery. Quiet when absent. */
 	log?: (line: string) => void;
 }
@@ -40,6 +62,7 @@ export interface SimulatorConfig {
 	callCompletionDelayMs: number;
 	payloadShape: PayloadShape;
 	deliveryTimeoutMs: number;
+	variants: Variant[];
 }
 
 export type AgentStatus = 'ACTIVE' | 'ARCHIVED';
