@@ -161,6 +161,57 @@ describe('activation', () => {
 		expect(trigger.storedNodeData()).toStrictEqual({});
 	});
 
+	describe('when Thoughtly accepts only the event types its spec lists for subscribe', () => {
+		beforeEach(() => {
+			env.sim.configure({ variants: ['subscribe-spec-types'] });
+		});
+		afterEach(() => {
+			env.sim.configure({ variants: [] });
+		});
+
+		it('names every event Thoughtly refused, and leaves nothing subscribed', async () => {
+			const trigger = env.deploy({
+				events: ['NEW_RESPONSE', 'FOLDER_NEW_RESPONSE', 'PHONE_TRANSFER', 'ACTION_FAILED'],
+				agentId: agentFromList(AGENT),
+				folderId: FOLDER,
+			});
+
+			const activation = trigger.activate();
+
+			await expect(activation).rejects.toThrow(
+				'Thoughtly does not accept the events "Call Completed in Folder" and "Action Failed" for this trigger',
+			);
+			await expect(activation).rejects.toMatchObject({
+				description:
+					'Thoughtly answered 400 Bad Request (FOLDER_NEW_RESPONSE: type must be one of NEW_RESPONSE, PHONE_TRANSFER; ACTION_FAILED: type must be one of NEW_RESPONSE, PHONE_TRANSFER). Thoughtly\'s API documents subscriptions for Call Completed and Call Transferred only; the folder events and Action Failed may not be available to your team. Remove them from Events and activate again. Nothing was left subscribed.',
+			});
+			const made = env.sim.requests().filter((r) => r.path === '/webhooks/subscribe');
+			expect(made.map((r) => [plain(r.body).type, r.status])).toEqual([
+				['NEW_RESPONSE', 200],
+				['FOLDER_NEW_RESPONSE', 400],
+				['PHONE_TRANSFER', 200],
+				['ACTION_FAILED', 400],
+			]);
+			const accepted = made.filter((r) => r.status === 200).map((r) => plain(r.body));
+			expect(requests().slice(-2)).toStrictEqual(
+				accepted.map((body) => ({ method: 'DELETE', path: '/webhooks/unsubscribe', body })),
+			);
+			expect(subscriptions()).toStrictEqual([]);
+		});
+
+		it('activates once the refused events are no longer chosen', async () => {
+			const trigger = env.deploy({ events: ['ACTION_FAILED'] });
+			await expect(trigger.activate()).rejects.toThrow('Thoughtly does not accept the event "Action Failed" for this trigger');
+			trigger.node.parameters.events = ['NEW_RESPONSE'];
+
+			await expect(trigger.activate()).resolves.toEqual({ existed: false });
+
+			expect(subscriptions()).toStrictEqual([
+				{ type: 'NEW_RESPONSE', url: urlFor(trigger.webhookUrl(), 'NEW_RESPONSE', trigger.storedNodeData().secret as string) },
+			]);
+		});
+	});
+
 	it('asks for the folder ID when a folder event is chosen without one, before any request', async () => {
 		const trigger = env.deploy({ events: ['FOLDER_NEW_RESPONSE'], folderId: '' });
 
