@@ -14,7 +14,9 @@ import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
 import { normalizeBaseUrl } from '../Thoughtly/transport/send';
 import type { ThoughtlyEvent } from './events';
 import { AGENT_EVENTS, EVENT_OPTIONS, FOLDER_EVENTS, isCallEvent, isThoughtlyEvent } from './events';
+import { addContactDetails } from './contactDetails';
 import { assertThoughtlyCanReach } from './reachability';
+import type { SimplifiedCall } from './simplify';
 import { simplifyCall } from './simplify';
 import type { SubscriptionScope } from './subscriptions';
 import {
@@ -62,6 +64,13 @@ async function prepareSubscriptions(this: IHookFunctions): Promise<{ webhookUrl:
 		scope.folderId = folderId;
 	}
 	return { webhookUrl, scope };
+}
+
+/** The flat item for a call event, with the contact's details looked up if so chosen. */
+async function simplifiedItem(this: IWebhookFunctions, payload: IDataObject, event: ThoughtlyEvent): Promise<SimplifiedCall> {
+	const call = simplifyCall(payload, event);
+	const includeContactDetails = this.getNodeParameter('includeContactDetails', true) as boolean;
+	return includeContactDetails ? await addContactDetails.call(this, call) : call;
 }
 
 export class ThoughtlyTrigger implements INodeType {
@@ -156,6 +165,19 @@ export class ThoughtlyTrigger implements INodeType {
 				description:
 					'Whether to return one flat item per call (call, agent and contact IDs and names, phone numbers, status, outcome, duration in seconds, recording URL, transcript as text) instead of the full event. Action Failed events are always returned in full.',
 			},
+			{
+				displayName: 'Include Contact Details',
+				name: 'includeContactDetails',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to look up the contact's name and phone number in Thoughtly when the event names only the contact's ID (one request, counted against the credential's Requests per Minute). It never delays the delivery: when Thoughtly takes more than 2 seconds or the limit is reached, the item comes without them and contactLookupError says why.",
+				displayOptions: {
+					show: {
+						simplify: [true],
+					},
+				},
+			},
 		],
 	};
 
@@ -213,7 +235,7 @@ export class ThoughtlyTrigger implements INodeType {
 		const simplify = this.getNodeParameter('simplify', false) as boolean;
 		const json =
 			simplify && isCallEvent(event)
-				? simplifyCall(payload, event)
+				? await simplifiedItem.call(this, payload, event)
 				: { ...payload, [TRIGGER_EVENT_FIELD]: event satisfies ThoughtlyEvent };
 		return { workflowData: [[{ json }]] };
 	}

@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
@@ -14,7 +15,7 @@ import { requestWindowFor } from './requestWindow';
 import type { Sender, ThoughtlyFailure, ThoughtlyResponse } from './send';
 import { describeFailure, isFailure, normalizeBaseUrl, sendToThoughtly } from './send';
 
-export type ThoughtlyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type ThoughtlyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface ThoughtlyCredentials {
 	apiToken: string;
@@ -36,6 +37,11 @@ export interface ThoughtlyRequest {
 	authentication?: 'credential' | 'none';
 	/** The input item the request is made for, so errors point at it. */
 	itemIndex?: number;
+	/**
+	 * For a request that must not hold anything up: sent only if the token's request window has
+	 * room now, once, and given `timeoutMs` to answer; otherwise it fails at once.
+	 */
+	immediate?: { timeoutMs: number };
 }
 
 export const THOUGHTLY_CREDENTIAL = 'thoughtlyApi';
@@ -61,6 +67,7 @@ export async function thoughtlyApiRequest(
 	};
 	if (request.qs && Object.keys(request.qs).length) options.qs = request.qs;
 	if (request.body !== undefined) options.body = request.body;
+	if (request.immediate) options.timeout = request.immediate.timeoutMs;
 
 	// With returnFullResponse (set by sendToThoughtly), n8n answers with status, headers and body.
 	const send: Sender = async (o) =>
@@ -72,7 +79,9 @@ export async function thoughtlyApiRequest(
 		`${baseURL} ${credentials.apiToken}`,
 		credentials.requestsPerMinute ?? 100,
 	);
-	const outcome = await sendToThoughtly(send, options, window);
+	const outcome = await sendToThoughtly(send, options, window, undefined, undefined, {
+		immediate: request.immediate !== undefined,
+	});
 	if (isFailure(outcome)) throw toNodeApiError(this.getNode(), outcome, request.itemIndex);
 	return outcome.data;
 }

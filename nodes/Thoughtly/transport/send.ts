@@ -19,9 +19,10 @@ export interface ThoughtlySuccess {
 export interface ThoughtlyFailure {
 	/**
 	 * `status`: an HTTP error; `envelope`: a 2xx whose envelope carries an error; `unreadable`:
-	 * an answer that is not a Thoughtly envelope; `timeout` / `connection`: no answer at all.
+	 * an answer that is not a Thoughtly envelope; `timeout` / `connection`: no answer at all;
+	 * `busy`: an immediate request not sent, because the token's request window had no room.
 	 */
-	kind: 'status' | 'envelope' | 'unreadable' | 'timeout' | 'connection';
+	kind: 'status' | 'envelope' | 'unreadable' | 'timeout' | 'connection' | 'busy';
 	status?: number;
 	/** Thoughtly's own words, from the envelope's `error`. */
 	thoughtlyMessage?: string;
@@ -36,6 +37,8 @@ export interface ThoughtlyFailure {
 	retryAfterMs?: number;
 	/** 429: how long the node paused the token for this request before giving up. */
 	rateLimitedMs?: number;
+	/** The time the request was given to answer, when not the usual REQUEST_TIMEOUT_MS. */
+	timeoutMs?: number;
 	/** What n8n shows under "Error details". */
 	response: IDataObject;
 }
@@ -62,6 +65,14 @@ export function normalizeBaseUrl(baseUrl: string | undefined): string {
 	return url.replace(/\/+$/, '');
 }
 
+/**
+ * `immediate`: the request is sent only if the token's window has room now, and only once (no
+ * retry after a 429, a 5xx or a timeout), for answers that are better left out than late.
+ */
+export interface SendOptions {
+	immediate?: boolean;
+}
+
 export function isFailure(outcome: ThoughtlySuccess | ThoughtlyFailure): outcome is ThoughtlyFailure {
 	return 'kind' in outcome;
 }
@@ -78,9 +89,11 @@ export async function sendToThoughtly(
 	window: RequestWindow,
 	wait: (ms: number) => Promise<void> = sleep,
 	random: () => number = Math.random,
+	{ immediate = false }: SendOptions = {},
 ): Promise<ThoughtlySuccess | ThoughtlyFailure> {
 	const method = (options.method ?? 'GET').toUpperCase();
 	const repeatable = method === 'GET' || method === 'DELETE';
+	const maxRepeats = immediate ? 0 : MAX_REPEATS;
 	const request: IHttpRequestOptions = {
 		timeout: REQUEST_TIMEOUT_MS,
 		...options,
@@ -93,7 +106,10 @@ export async function sendToThoughtly(
 	let patienceUsed = 0;
 
 	for (let attempt = 1; ; attempt++) {
-		const slot = await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
+		const slot = immediate ? window.tryAcquire() : await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
+		if (!slot && immediate) {
+			return { method, endpoint: options.url, attempts: attempt - 1, repeatable, kind: 'busy', response: {} };
+		}
 		if (!slot) return tokenPaused(window, { method, endpoint: options.url, attempts: attempt - 1, repeatable });
 		let response: ThoughtlyResponse | undefined;
 		let sendError: unknown;
@@ -105,10 +121,10 @@ export async function sendToThoughtly(
 			slot.answered();
 		}
 
-		const base = { method, endpoint: options.url, attempts: attempt, repeatable };
+		const base = { method, endpoint: options.url, attempts: attempt, repeatable, ...timeoutOf(options) };
 		if (!response) {
 			const kind = isTimeout(sendError) ? 'timeout' : 'connection';
-			if (repeatable && repeats < MAX_REPEATS) {
+			if (repeatable && repeats < maxRepeats) {
 				await wait(backoffMs(repeats++));
 				continue;
 			}
@@ -128,14 +144,14 @@ export async function sendToThoughtly(
 				window.pause(asked, { windowEnds: true });
 				return { ...failure, retryAfterMs: asked };
 			}
-			if (patienceUsed >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
+			if (immediate || patienceUsed >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
 			const waitMs = asked ?? rateLimitBackoffMs(rateLimitRetries++, random);
 			rateLimitedMs += waitMs;
 			patienceUsed += Math.max(waitMs, MIN_RATE_LIMIT_STEP_MS);
 			window.pause(waitMs, { windowEnds: asked !== undefined });
 			continue;
 		}
-		if (status >= 500 && repeatable && repeats < MAX_REPEATS) {
+		if (status >= 500 && repeatable && repeats < maxRepeats) {
 			await wait(backoffMs(repeats++));
 			continue;
 		}
@@ -169,9 +185,14 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 		' It was not sent again, because it may already have taken effect (a repeated call could ring the contact twice): check in Thoughtly before running it again.';
 
 	switch (failure.kind) {
+		case 'busy':
+			return {
+				message: `Not sent: the credential's Requests per Minute were used up at the time (${where})`,
+				description: 'The request would have had to wait for its turn, and it was not worth waiting for.',
+			};
 		case 'timeout':
 			return {
-				message: `Thoughtly did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds (${where})`,
+				message: `Thoughtly did not answer within ${(failure.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} seconds (${where})`,
 				description: failure.repeatable ? `The request timed out.${tries}` : `The request timed out.${notRepeated}`,
 			};
 		case 'connection':
@@ -316,6 +337,11 @@ function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 function rateLimitBackoffMs(retry: number, random: () => number): number {
 	const base = Math.min(1000 * 2 ** retry, MAX_RATE_LIMIT_BACKOFF_MS);
 	return Math.round(base * (0.75 + random() / 2));
+}
+
+/** A timeout other than the usual one, for the error message. */
+function timeoutOf(options: IHttpRequestOptions): { timeoutMs?: number } {
+	return options.timeout === undefined ? {} : { timeoutMs: options.timeout };
 }
 
 function backoffMs(repeat: number): number {

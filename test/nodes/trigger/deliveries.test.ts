@@ -130,13 +130,16 @@ function simplifiedAvery(event: string, shape: PayloadShape): IDataObject {
 		return {
 			...common,
 			agentName: 'Sales Qualifier',
-			contactName: null,
-			contactPhoneNumber: null,
+			// The catalog payload names the contact by ID only: looked up in Thoughtly.
+			contactName: 'Avery Lee',
+			contactPhoneNumber: '+14155550123',
 			agentPhoneNumber: '+14155557788',
 			direction: 'outbound',
 			status: transferred ? 'transferred' : 'success',
 			outcome: transferred ? 'transferred' : 'qualified',
 			summary: null,
+			contactLookup: 'found',
+			contactLookupError: null,
 		};
 	}
 	return {
@@ -149,6 +152,8 @@ function simplifiedAvery(event: string, shape: PayloadShape): IDataObject {
 		status: transferred ? 'transferred' : 'success',
 		outcome: 'qualified',
 		summary: 'Interested in a demo for about 25 seats next quarter.',
+		contactLookup: 'not needed',
+		contactLookupError: null,
 	};
 }
 
@@ -237,8 +242,8 @@ describe('a call placed through the API', () => {
 			agentId: AGENT,
 			agentName: 'Sales Qualifier',
 			contactId: SEED.contacts.jordanPatel,
-			contactName: null,
-			contactPhoneNumber: null,
+			contactName: 'Jordan Patel',
+			contactPhoneNumber: '+14155550188',
 			agentPhoneNumber: '+14155557788',
 			direction: 'outbound',
 			status: 'success',
@@ -250,6 +255,8 @@ describe('a call placed through the API', () => {
 			recordingUrl: `https://recordings.thoughtly.com/${callId}.mp3`,
 			transcript: AVERY_TRANSCRIPT.replace('Hi Avery', 'Hi Jordan'),
 			customFields: { crm_id: 'hs-4711' },
+			contactLookup: 'found',
+			contactLookupError: null,
 		});
 		expect(executions()).toEqual([[expected('NEW_RESPONSE')], [expected('FOLDER_NEW_RESPONSE')]]);
 	});
@@ -383,5 +390,129 @@ describe('Simplify reads the transcript, outcome and summary from either payload
 	it('the summary given as text at the top level of the older shape', async () => {
 		const item = await simplified({ id: 'call_legacy_3', summary: 'Asked to be called back on Monday.' });
 		expect(item).toMatchObject({ callId: 'call_legacy_3', summary: 'Asked to be called back on Monday.' });
+	});
+});
+
+describe('Include Contact Details (on by default with Simplify)', () => {
+	/** Requests that reached the simulator since the trigger was activated. */
+	function requests() {
+		return env.sim.requests().map((r) => ({ method: r.method, path: r.path, token: r.headers['x-api-token'], team: r.headers.team_id }));
+	}
+
+	async function deliverAvery(): Promise<IDataObject> {
+		const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', callId: SEED.calls.averyQualified });
+		expect(deliveries.map((d) => d.status)).toEqual([200]);
+		const [[item]] = executions();
+		return item;
+	}
+
+	it('looks the contact up with one GET /contact/{id} when the event names only its ID', async () => {
+		await activated({ events: ['NEW_RESPONSE'], simplify: true });
+
+		const item = await deliverAvery();
+
+		expect(requests()).toStrictEqual([
+			{ method: 'GET', path: `/contact/${SEED.contacts.averyLee}`, token: env.sim.apiToken, team: env.sim.teamId },
+		]);
+		expect(item).toMatchObject({
+			contactId: SEED.contacts.averyLee,
+			contactName: 'Avery Lee',
+			contactPhoneNumber: '+14155550123',
+			contactLookup: 'found',
+			contactLookupError: null,
+		});
+	});
+
+	it('sends nothing when turned off, and the item has no lookup fields', async () => {
+		await activated({ events: ['NEW_RESPONSE'], simplify: true, includeContactDetails: false });
+
+		const item = await deliverAvery();
+
+		expect(requests()).toStrictEqual([]);
+		expect(item).toMatchObject({ contactId: SEED.contacts.averyLee, contactName: null, contactPhoneNumber: null });
+		expect(item).not.toHaveProperty('contactLookup');
+		expect(item).not.toHaveProperty('contactLookupError');
+	});
+
+	it('delivers with the reason when Thoughtly does not know the contact', async () => {
+		await activated({ events: ['NEW_RESPONSE'], simplify: true });
+
+		await env.sim.deliver({ type: 'NEW_RESPONSE', payload: { event: 'NEW_RESPONSE', call: { id: 'call_x', contact_id: 'cnt_gone' } } });
+
+		expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /contact/cnt_gone']);
+		expect(executions()).toEqual([
+			[
+				expect.objectContaining({
+					callId: 'call_x',
+					contactId: 'cnt_gone',
+					contactName: null,
+					contactPhoneNumber: null,
+					contactLookup: 'failed',
+					contactLookupError: "Delivered without the contact's name and phone number. Contact cnt_gone not found",
+				}),
+			],
+		]);
+	});
+
+	it('delivers without the details, and says so, when Thoughtly takes more than 2 seconds', async () => {
+		await activated({ events: ['NEW_RESPONSE'], simplify: true });
+		env.sim.injectFault({ kind: 'hang', method: 'GET', path: '/contact/{id}' });
+		// The simulator gives the subscriber long enough: what is checked is the node's own limit.
+		const previous = env.sim.configure({}).deliveryTimeoutMs;
+		env.sim.configure({ deliveryTimeoutMs: 60_000 });
+		try {
+			const item = await deliverAvery();
+
+			// Sent once, not repeated as a read usually is after a timeout.
+			expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /contact/${SEED.contacts.averyLee}`]);
+			expect(item).toMatchObject({
+				contactName: null,
+				contactPhoneNumber: null,
+				contactLookup: 'failed',
+				contactLookupError: `Delivered without the contact's name and phone number. Thoughtly did not answer within 2 seconds (GET /contact/${SEED.contacts.averyLee})`,
+			});
+		} finally {
+			env.sim.configure({ deliveryTimeoutMs: previous });
+		}
+	});
+
+	it('counts the lookup against the credential’s Requests per Minute, and never waits for a turn', async () => {
+		const two = SEED.otherTeam;
+		// Activation takes 2 of the 3 requests this minute; the first lookup takes the third.
+		const limited = await env.harness.addCredentials('thoughtlyApi', {
+			apiToken: two.apiToken,
+			teamId: two.teamId,
+			baseUrl: env.sim.url,
+			requestsPerMinute: 3,
+		});
+		const trigger = env.deploy({ events: ['NEW_RESPONSE'], simplify: true }, { credentials: limited });
+		await trigger.activate();
+		env.sim.clearRequests();
+		const deliver = async () => {
+			const deliveries = await env.sim.deliver({ type: 'NEW_RESPONSE', callId: two.calls.boRenewed });
+			expect(deliveries.map((d) => d.status)).toEqual([200]);
+		};
+
+		await deliver();
+		await deliver();
+
+		expect(requests()).toStrictEqual([
+			{ method: 'GET', path: `/contact/${two.contacts.boJensen}`, token: two.apiToken, team: two.teamId },
+		]);
+		const [[first], [second]] = executions();
+		expect(first).toMatchObject({
+			contactId: two.contacts.boJensen,
+			contactName: 'Bo Jensen',
+			contactPhoneNumber: '+4520123456',
+			contactLookup: 'found',
+			contactLookupError: null,
+		});
+		expect(second).toMatchObject({
+			contactId: two.contacts.boJensen,
+			contactName: null,
+			contactPhoneNumber: null,
+			contactLookup: 'failed',
+			contactLookupError: `Delivered without the contact's name and phone number. Not sent: the credential's Requests per Minute were used up at the time (GET /contact/${two.contacts.boJensen})`,
+		});
 	});
 });

@@ -186,7 +186,7 @@ describe('activation', () => {
 					'Thoughtly answered 400 Bad Request (FOLDER_NEW_RESPONSE: type must be one of NEW_RESPONSE, PHONE_TRANSFER; ACTION_FAILED: type must be one of NEW_RESPONSE, PHONE_TRANSFER). Thoughtly\'s API documents subscriptions for Call Completed and Call Transferred only; the folder events and Action Failed may not be available to your team. Remove them from Events and activate again. Nothing was left subscribed.',
 			});
 			const made = env.sim.requests().filter((r) => r.path === '/webhooks/subscribe');
-			expect(made.map((r) => [plain(r.body).type, r.status])).toEqual([
+			expect(made.map((r) => [(plain(r.body) as IDataObject).type, r.status])).toEqual([
 				['NEW_RESPONSE', 200],
 				['FOLDER_NEW_RESPONSE', 400],
 				['PHONE_TRANSFER', 200],

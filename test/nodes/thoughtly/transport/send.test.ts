@@ -238,3 +238,65 @@ describe('the envelope', () => {
 		});
 	});
 });
+
+describe('an immediate request (better left out than late)', () => {
+	/** One immediate GET against scripted answers, through a window of `limit` per minute. */
+	async function immediate(steps: Step[], { limit = 100, earlier = 0 } = {}) {
+		const waits: number[] = [];
+		const wait = async (ms: number) => {
+			waits.push(ms);
+		};
+		const window = new RequestWindow(limit, 60_000, () => 0, wait);
+		for (let i = 0; i < earlier; i++) await window.acquire();
+		const sent: IHttpRequestOptions[] = [];
+		const remaining = [...steps];
+		const sender = async (request: IHttpRequestOptions) => {
+			sent.push(request);
+			const step = remaining.shift();
+			if (!step) throw new Error('no more scripted answers');
+			if (step instanceof Error) throw step;
+			return step;
+		};
+		const outcome = await sendToThoughtly(
+			sender,
+			{ method: 'GET', url: '/contact/cnt_1', baseURL: 'https://api.thoughtly.com', timeout: 2_000 },
+			window,
+			wait,
+			Math.random,
+			{ immediate: true },
+		);
+		return { outcome, sent, waits };
+	}
+
+	it('is sent once with its own timeout, and answers like any other', async () => {
+		const { outcome, sent, waits } = await immediate([ok({ id: 'cnt_1' })]);
+		expect(outcome).toEqual({ data: { id: 'cnt_1' } });
+		expect(sent).toHaveLength(1);
+		expect(sent[0]).toMatchObject({ timeout: 2_000 });
+		expect(waits).toEqual([]);
+	});
+
+	it.each([
+		['a timeout', timeoutError(), 'timeout', 'Thoughtly did not answer within 2 seconds (GET /contact/cnt_1)'],
+		['a 503', fail(503, 'Service unavailable'), 'status', 'Service unavailable'],
+		['a 429', fail(429, 'Too many requests', { 'retry-after': '1' }), 'status', 'Too many requests'],
+	])('is not repeated after %s and waits for nothing', async (_, step, kind, message) => {
+		const { outcome, sent, waits } = await immediate([step, ok({})]);
+		const result = failure(outcome);
+		expect(sent).toHaveLength(1);
+		expect(waits).toEqual([]);
+		expect(result).toMatchObject({ kind, attempts: 1 });
+		expect(describeFailure(result).message).toBe(message);
+	});
+
+	it('is not sent at all when the window has no room now', async () => {
+		const { outcome, sent, waits } = await immediate([ok({})], { limit: 2, earlier: 2 });
+		const result = failure(outcome);
+		expect(sent).toEqual([]);
+		expect(waits).toEqual([]);
+		expect(result).toMatchObject({ kind: 'busy', attempts: 0 });
+		expect(describeFailure(result).message).toBe(
+			"Not sent: the credential's Requests per Minute were used up at the time (GET /contact/cnt_1)",
+		);
+	});
+});
