@@ -285,11 +285,12 @@ async function undo(this: IHookFunctions, made: Subscription[]): Promise<Leftove
 }
 
 /**
- * Unsubscribes every recorded subscription. It never throws for what Thoughtly refuses: n8n
- * 2.40 skips saving the static data and removing its own webhook registrations when a
- * trigger's delete() throws, which would lose the record and break the next activation. The
- * subscriptions left stay recorded (the next activation removes them) and are returned so that
- * the caller can tell the user.
+ * Unsubscribes every recorded subscription. It never throws for what Thoughtly refuses: when a
+ * trigger's delete() throws, n8n 2.40 either skips saving the static data and removing its own
+ * webhook registration (ActiveWorkflowManager, without the publication service), which loses
+ * the record and breaks the next activation, or calls delete() up to three times more (with
+ * it). The subscriptions left stay recorded (the next activation removes them) and are returned
+ * so that the caller can tell the user.
  */
 export async function unsubscribeAll(this: IHookFunctions): Promise<Leftover[]> {
 	const state = readState(this);

@@ -149,11 +149,77 @@ describe('Thoughtly Trigger, activated and deactivated by n8n', () => {
 			callId,
 			agentId: SEED.agents.appointmentReminder,
 			contactId: SEED.contacts.jordanPatel,
+			// The payload names the contact by ID only: looked up in Thoughtly during the delivery.
+			contactName: 'Jordan Patel',
+			contactPhoneNumber: '+14155550188',
+			contactLookup: 'found',
+			contactLookupError: null,
 		});
 		expect(typeof items[0].transcript).toBe('string');
 		expect(items[0].transcript).toMatch(/^Agent: /);
 
 		await ctx.n8n.deactivateWorkflow(workflow.id);
 		expect(await subscriptionsFor(webhookId)).toEqual([]);
+	});
+});
+
+describe('Thoughtly Trigger when Thoughtly refuses', () => {
+	it('an unsubscribe: n8n still deactivates and frees the webhook, and the next activation removes the leftover', async () => {
+		const { definition, webhookId } = triggerWorkflow({ events: ['NEW_RESPONSE'] });
+		const workflow = await ctx.n8n.createWorkflow(definition);
+		await ctx.n8n.activateWorkflow(workflow.id);
+		const [leftover] = await subscriptionsFor(webhookId);
+		// Every attempt at the unsubscribe fails (a DELETE is tried three times).
+		await ctx.sim.injectFault({ kind: 'status', status: 503, count: 3, method: 'DELETE', path: '/webhooks/unsubscribe' });
+
+		await ctx.n8n.deactivateWorkflow(workflow.id);
+
+		expect(await subscriptionsFor(webhookId)).toEqual([leftover]);
+		// n8n removed its own registration of the webhook: a late delivery finds nothing.
+		const late = await fetch(leftover.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		expect(late.status).toBe(404);
+		expect(ctx.n8nLog()).toContain(
+			`could not remove 1 Thoughtly webhook subscription(s): Call Completed at ${ctx.state.n8nUrl}/webhook/${webhookId}/webhook: `,
+		);
+
+		await ctx.sim.clearRequests();
+		await ctx.n8n.activateWorkflow(workflow.id);
+
+		const removal = (await ctx.sim.requests()).filter((r) => r.path === '/webhooks/unsubscribe');
+		expect(removal.map((r) => r.body)).toEqual([{ type: 'NEW_RESPONSE', url: leftover.url }]);
+		const now = await subscriptionsFor(webhookId);
+		expect(now).toEqual([expect.objectContaining({ type: 'NEW_RESPONSE' })]);
+		expect(now[0].url).not.toBe(leftover.url);
+
+		await ctx.n8n.deactivateWorkflow(workflow.id);
+		expect(await subscriptionsFor(webhookId)).toEqual([]);
+	});
+
+	it('an event type: activation names it and leaves nothing subscribed', async () => {
+		await ctx.sim.configure({ variants: ['subscribe-spec-types'] });
+		const { definition, webhookId } = triggerWorkflow({ events: ['NEW_RESPONSE', 'ACTION_FAILED'] });
+		const workflow = await ctx.n8n.createWorkflow(definition);
+		try {
+			await expect(ctx.n8n.activateWorkflow(workflow.id)).rejects.toThrow(
+				'Thoughtly does not accept the event "Action Failed" for this trigger',
+			);
+		} finally {
+			// n8n keeps retrying a trigger that failed to activate until the workflow is unpublished.
+			await ctx.n8n.deactivateWorkflow(workflow.id);
+			await ctx.sim.configure({ variants: [] });
+		}
+
+		expect(await subscriptionsFor(webhookId)).toEqual([]);
+		// Each of n8n's attempts: Call Completed subscribed, Action Failed refused, Call Completed removed again.
+		const requests = (await ctx.sim.requests()).filter((r) => r.path.startsWith('/webhooks/'));
+		const attempts = requests.filter((r) => r.path === '/webhooks/subscribe').length / 2;
+		expect(attempts).toBeGreaterThanOrEqual(1);
+		expect(requests.map((r) => [r.path, (r.body as { type: string }).type, r.status])).toEqual(
+			Array.from({ length: attempts }).flatMap(() => [
+				['/webhooks/subscribe', 'NEW_RESPONSE', 200],
+				['/webhooks/subscribe', 'ACTION_FAILED', 400],
+				['/webhooks/unsubscribe', 'NEW_RESPONSE', 200],
+			]),
+		);
 	});
 });
