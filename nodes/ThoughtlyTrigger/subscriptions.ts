@@ -86,9 +86,17 @@ export interface SubscriptionScope {
 	folderId?: string;
 }
 
-/** The subscriptions the node's parameters ask for, one per event. */
+function isDocumented(event: ThoughtlyEvent): boolean {
+	return SPEC_SUBSCRIBE_EVENTS.includes(event);
+}
+
+/**
+ * The subscriptions the node's parameters ask for, one per event, those the API does not
+ * document for subscribe first (see subscribeAll).
+ */
 export function wantedSubscriptions(scope: SubscriptionScope, webhookUrl: string, secret: string): Subscription[] {
-	return scope.events.map((type) => {
+	const events = [...scope.events.filter((e) => !isDocumented(e)), ...scope.events.filter(isDocumented)];
+	return events.map((type) => {
 		const subscription: Subscription = { type, url: subscriptionUrl(webhookUrl, type, secret) };
 		const data = eventScope(type) === 'folder' ? scope.folderId : scope.agentId;
 		if (data) subscription.data = data;
@@ -243,10 +251,12 @@ function refusedEventsError(
 }
 
 /**
- * Subscribes every wanted event with a new secret. When Thoughtly refuses event types (400), the
- * other events are still tried, so that one activation names every refused event; then, as for
- * any other failure, the subscriptions already made are removed before the error is reported,
- * so that a failed activation leaves nothing behind.
+ * Subscribes every wanted event with a new secret. Events the API does not document for
+ * subscribe go first: when Thoughtly refuses one (400), the others of them are still tried, so
+ * that one activation names every refused event, but the documented ones are not subscribed at
+ * all, since the activation fails anyway (and n8n retries it). As for any other failure, what was
+ * already subscribed is removed before the error is reported: a failed activation leaves
+ * nothing behind.
  */
 export async function subscribeAll(this: IHookFunctions, scope: SubscriptionScope, webhookUrl: string): Promise<void> {
 	const state = readState(this);
@@ -257,6 +267,7 @@ export async function subscribeAll(this: IHookFunctions, scope: SubscriptionScop
 	state.secret = secret;
 	state.subscriptions = made;
 	for (const subscription of wantedSubscriptions(scope, webhookUrl, secret)) {
+		if (refused.length && isDocumented(subscription.type)) break;
 		try {
 			await subscribe.call(this, subscription);
 		} catch (error) {

@@ -43,12 +43,14 @@ describe('activation', () => {
 		const stored = trigger.storedNodeData();
 		const secret = stored.secret as string;
 		expect(secret).toMatch(/^[0-9a-f]{64}$/);
+		// The events Thoughtly's API does not document for subscribe go first: if Thoughtly refuses
+		// one, nothing that works has been subscribed yet.
 		const expected = [
-			{ type: 'NEW_RESPONSE', url: urlFor(base, 'NEW_RESPONSE', secret), data: AGENT },
-			{ type: 'PHONE_TRANSFER', url: urlFor(base, 'PHONE_TRANSFER', secret), data: AGENT },
 			{ type: 'ACTION_FAILED', url: urlFor(base, 'ACTION_FAILED', secret), data: AGENT },
 			{ type: 'FOLDER_NEW_RESPONSE', url: urlFor(base, 'FOLDER_NEW_RESPONSE', secret), data: FOLDER },
 			{ type: 'FOLDER_PHONE_TRANSFER', url: urlFor(base, 'FOLDER_PHONE_TRANSFER', secret), data: FOLDER },
+			{ type: 'NEW_RESPONSE', url: urlFor(base, 'NEW_RESPONSE', secret), data: AGENT },
+			{ type: 'PHONE_TRANSFER', url: urlFor(base, 'PHONE_TRANSFER', secret), data: AGENT },
 		];
 		expect(requests()).toStrictEqual([
 			{ method: 'GET', path: '/webhooks', body: undefined },
@@ -169,7 +171,7 @@ describe('activation', () => {
 			env.sim.configure({ variants: [] });
 		});
 
-		it('names every event Thoughtly refused, and leaves nothing subscribed', async () => {
+		it('names every event Thoughtly refused, and subscribes nothing', async () => {
 			const trigger = env.deploy({
 				events: ['NEW_RESPONSE', 'FOLDER_NEW_RESPONSE', 'PHONE_TRANSFER', 'ACTION_FAILED'],
 				agentId: agentFromList(AGENT),
@@ -185,17 +187,33 @@ describe('activation', () => {
 				description:
 					'Thoughtly answered 400 Bad Request (FOLDER_NEW_RESPONSE: type must be one of NEW_RESPONSE, PHONE_TRANSFER; ACTION_FAILED: type must be one of NEW_RESPONSE, PHONE_TRANSFER). Thoughtly\'s API documents subscriptions for Call Completed and Call Transferred only; the folder events and Action Failed may not be available to your team. Remove them from Events and activate again. Nothing was left subscribed.',
 			});
-			const made = env.sim.requests().filter((r) => r.path === '/webhooks/subscribe');
-			expect(made.map((r) => [(plain(r.body) as IDataObject).type, r.status])).toEqual([
-				['NEW_RESPONSE', 200],
-				['FOLDER_NEW_RESPONSE', 400],
-				['PHONE_TRANSFER', 200],
-				['ACTION_FAILED', 400],
+			// Every event outside the spec's subscribe list is tried; the two it lists are not
+			// subscribed for an activation that fails anyway.
+			expect(env.sim.requests().map((r) => [r.method, r.path, (plain(r.body) as IDataObject | undefined)?.type, r.status])).toEqual([
+				['GET', '/webhooks', undefined, 200],
+				['POST', '/webhooks/subscribe', 'FOLDER_NEW_RESPONSE', 400],
+				['POST', '/webhooks/subscribe', 'ACTION_FAILED', 400],
 			]);
-			const accepted = made.filter((r) => r.status === 200).map((r) => plain(r.body));
-			expect(requests().slice(-2)).toStrictEqual(
-				accepted.map((body) => ({ method: 'DELETE', path: '/webhooks/unsubscribe', body })),
-			);
+			expect(subscriptions()).toStrictEqual([]);
+		});
+
+		it('removes again an event it could subscribe before another was refused', async () => {
+			env.sim.configure({ variants: [] });
+			// Thoughtly refuses the first subscribe only: Action Failed is accepted after it.
+			env.sim.injectFault({ kind: 'status', status: 400, method: 'POST', path: '/webhooks/subscribe' });
+			const trigger = env.deploy({ events: ['FOLDER_NEW_RESPONSE', 'ACTION_FAILED', 'NEW_RESPONSE'], folderId: FOLDER });
+
+			await expect(trigger.activate()).rejects.toThrow('Thoughtly does not accept the event "Call Completed in Folder" for this trigger');
+
+			const sent = env.sim.requests().map((r) => [r.method, r.path, (plain(r.body) as IDataObject | undefined)?.type, r.status]);
+			expect(sent).toEqual([
+				['GET', '/webhooks', undefined, 200],
+				['POST', '/webhooks/subscribe', 'FOLDER_NEW_RESPONSE', 400],
+				['POST', '/webhooks/subscribe', 'ACTION_FAILED', 200],
+				['DELETE', '/webhooks/unsubscribe', 'ACTION_FAILED', 200],
+			]);
+			// Removed exactly as it was subscribed.
+			expect(plain(env.sim.requests()[3].body)).toStrictEqual(plain(env.sim.requests()[2].body));
 			expect(subscriptions()).toStrictEqual([]);
 		});
 
