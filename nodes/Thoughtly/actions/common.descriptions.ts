@@ -56,6 +56,16 @@ export const contactRLC: INodeProperties = {
 	],
 };
 
+/** The same picker, listing from another search method (a narrower list for one operation). */
+export function listingFrom(locator: INodeProperties, searchListMethod: string): INodeProperties {
+	return {
+		...locator,
+		modes: locator.modes?.map((mode) =>
+			mode.type === 'list' ? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod } } : mode,
+		),
+	};
+}
+
 export const returnAllOrLimit: INodeProperties[] = [
 	{
 		displayName: 'Return All',

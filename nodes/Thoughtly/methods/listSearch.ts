@@ -22,12 +22,35 @@ export async function searchAgents(
 	return await searchPage.call(this, '/interview', 'interviews', qs, paginationToken, agentName);
 }
 
+/**
+ * The agents that can place a call (Contact → Call). Thoughtly answers 403 when an agent's
+ * outbound calling is off, so agents whose record says so are left out.
+ */
+export async function searchCallingAgents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const qs = searchQuery(filter, { sort: 'title_asc' });
+	return await searchPage.call(this, '/interview', 'interviews', qs, paginationToken, agentName, canPlaceCalls);
+}
+
 export async function searchContacts(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const qs = searchQuery(filter);
+	return await searchPage.call(this, '/contact', 'contacts', qs, paginationToken, contactName);
+}
+
+/** The contacts an agent can call (Contact → Call): only those with a phone number. */
+export async function searchCallableContacts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const qs = searchQuery(filter, { phone_numbers_only: true });
 	return await searchPage.call(this, '/contact', 'contacts', qs, paginationToken, contactName);
 }
 
@@ -39,6 +62,7 @@ async function searchPage(
 	qs: IDataObject,
 	paginationToken: string | undefined,
 	nameOf: (record: IDataObject) => string,
+	offer: (record: IDataObject) => boolean = () => true,
 ): Promise<INodeListSearchResult> {
 	const page = pageFromToken(paginationToken);
 	const result = await thoughtlyApiRequestPage.call(this, {
@@ -49,7 +73,7 @@ async function searchPage(
 		pageSize: MAX_PAGE_SIZE,
 	});
 	return {
-		results: result.records.map(
+		results: result.records.filter(offer).map(
 			(record): INodeListSearchItems => ({ name: nameOf(record), value: String(record.id) }),
 		),
 		paginationToken: nextPageToken(result, page),
@@ -77,6 +101,11 @@ function nextPageToken(result: ThoughtlyPage, page: number): string | undefined 
 function agentName(agent: IDataObject): string {
 	const title = typeof agent.title === 'string' && agent.title.trim() ? agent.title : String(agent.id);
 	return agent.status === 'ARCHIVED' ? `${title} (archived)` : title;
+}
+
+/** Left out only when Thoughtly says so: records without the flag are offered. */
+function canPlaceCalls(agent: IDataObject): boolean {
+	return agent.outbound_calling_enabled !== false;
 }
 
 /** "Avery Lee (+14155550123)": the name people know, with the number that tells namesakes apart. */

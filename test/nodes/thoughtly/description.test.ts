@@ -104,17 +104,28 @@ it.each(Object.entries(table).flatMap(([r, ops]) => Object.entries(ops).map(([o,
 );
 
 it('lets agents and contacts be picked from a searchable list or entered by ID', () => {
-	for (const [name, method] of [
-		['agentId', 'searchAgents'],
-		['contactId', 'searchContacts'],
-	]) {
+	// Contact → Call lists only what can be called (pickers.test.ts).
+	const methods: Record<string, [string, string]> = {
+		agentId: ['searchAgents', 'searchCallingAgents'],
+		contactId: ['searchContacts', 'searchCallableContacts'],
+	};
+	for (const [name, [method, callMethod]] of Object.entries(methods)) {
 		for (const property of description.properties.filter((p) => p.name === name)) {
+			const isCall = property.displayOptions?.show?.operation?.includes('call');
 			expect(property.type).toBe('resourceLocator');
 			expect(property.modes?.map((m) => m.name)).toEqual(['list', 'id']);
-			expect(property.modes?.[0].typeOptions).toEqual({ searchListMethod: method, searchable: true });
+			expect(property.modes?.[0].typeOptions).toEqual({
+				searchListMethod: isCall ? callMethod : method,
+				searchable: true,
+			});
 		}
 	}
-	expect(Object.keys(nodeType.methods?.listSearch ?? {}).sort()).toEqual(['searchAgents', 'searchContacts']);
+	expect(Object.keys(nodeType.methods?.listSearch ?? {}).sort()).toEqual([
+		'searchAgents',
+		'searchCallableContacts',
+		'searchCallingAgents',
+		'searchContacts',
+	]);
 });
 
 it('offers all five webhook events to subscribe and unsubscribe', () => {

@@ -3,11 +3,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getJsonObject, getRequiredId } from '../../helpers/parameters';
-import { agentRLC, contactRLC } from '../common.descriptions';
+import { agentRLC, contactRLC, listingFrom } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
-	{ ...contactRLC, description: 'The contact to call' },
-	{ ...agentRLC, description: 'The agent that makes the call' },
+	{
+		...listingFrom(contactRLC, 'searchCallableContacts'),
+		description: 'The contact to call. The list shows only contacts with a phone number.',
+	},
+	{
+		...listingFrom(agentRLC, 'searchCallingAgents'),
+		description: 'The agent that makes the call. The list leaves out agents whose outbound calling is off.',
+	},
 	{
 		displayName: 'Metadata',
 		name: 'metadata',
