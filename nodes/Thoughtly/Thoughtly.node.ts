@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { properties } from './actions/versionDescription';
+import { properties, subtitle } from './actions/versionDescription';
 import { listSearch } from './methods';
 
 export class Thoughtly implements INodeType {
@@ -12,7 +12,7 @@ export class Thoughtly implements INodeType {
 		icon: { light: 'file:thoughtly.svg', dark: 'file:thoughtly.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle,
 		description: 'Create and call contacts with Thoughtly AI voice agents, and read their calls',
 		defaults: { name: 'Thoughtly' },
 		usableAsTool: true,

@@ -13,7 +13,14 @@ import type { ThoughtlyCredentials } from '../Thoughtly/transport';
 import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
 import { normalizeBaseUrl } from '../Thoughtly/transport/send';
 import type { ThoughtlyEvent } from './events';
-import { AGENT_EVENTS, EVENT_OPTIONS, FOLDER_EVENTS, isCallEvent, isThoughtlyEvent } from './events';
+import {
+	AGENT_EVENTS,
+	EVENT_OPTIONS,
+	EVENTS_SUBTITLE,
+	FOLDER_EVENTS,
+	isCallEvent,
+	isThoughtlyEvent,
+} from './events';
 import { addContactDetails } from './contactDetails';
 import { assertThoughtlyCanReach } from './reachability';
 import type { SimplifiedCall } from './simplify';
@@ -80,7 +87,7 @@ export class ThoughtlyTrigger implements INodeType {
 		icon: { light: 'file:../Thoughtly/thoughtly.svg', dark: 'file:../Thoughtly/thoughtly.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when a Thoughtly call completes, is transferred, or an agent action fails',
 		defaults: {
 			name: 'Thoughtly Trigger',

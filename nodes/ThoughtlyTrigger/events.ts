@@ -90,3 +90,11 @@ export function isCallEvent(event: ThoughtlyEvent): boolean {
 export function eventName(event: ThoughtlyEvent): string {
 	return EVENT_DEFINITIONS.find((e) => e.value === event)?.name ?? event;
 }
+
+/**
+ * The canvas subtitle: the chosen events by their names in the UI ("Call Completed, Action
+ * Failed"), not Thoughtly's (`NEW_RESPONSE`).
+ */
+export const EVENTS_SUBTITLE = `={{ ($parameter["events"] || []).map(e => (${JSON.stringify(
+	Object.fromEntries(EVENT_DEFINITIONS.map((e) => [e.value, e.name])),
+)})[e] || e).join(", ") }}`;

@@ -35,3 +35,24 @@ export const properties: INodeProperties[] = [
 	...user.description,
 	...webhook.description,
 ];
+
+/**
+ * The canvas subtitle, "Get Many: Contact": the operation and resource as the UI names them,
+ * looked up from the options above (n8n would otherwise show the values, `getMany: contact`).
+ */
+export const subtitle = `={{ (${JSON.stringify(subtitles())})[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
+
+function subtitles(): Record<string, string> {
+	const names: Record<string, string> = {};
+	const resources = properties.find((p) => p.name === 'resource')?.options ?? [];
+	for (const resource of resources) {
+		if (!('value' in resource)) continue;
+		const operations = properties.find(
+			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value),
+		);
+		for (const operation of operations?.options ?? []) {
+			if ('value' in operation) names[`${resource.value}:${operation.value}`] = `${operation.name}: ${resource.name}`;
+		}
+	}
+	return names;
+}

@@ -22,7 +22,6 @@ it('is the Thoughtly node, version 1, usable as an AI tool, with the Thoughtly c
 		version: 1,
 		usableAsTool: true,
 		credentials: [{ name: 'thoughtlyApi', required: true }],
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		inputs: ['main'],
 		outputs: ['main'],
 	});
