@@ -17,7 +17,8 @@ export class ThoughtlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Thoughtly/thoughtly.svg', dark: 'file:../nodes/Thoughtly/thoughtly.dark.svg' };
 
-	documentationUrl = 'https://app.thoughtly.com/settings/developer';
+	// The README's section says where in Thoughtly each field comes from.
+	documentationUrl = 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#credential-thoughtly-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -44,7 +45,7 @@ export class ThoughtlyApi implements ICredentialType {
 			default: 'https://api.thoughtly.com',
 			required: true,
 			description:
-				'Where the Thoughtly API is served. Keep the default unless you point n8n at a local Thoughtly simulator.',
+				'The address of the Thoughtly API. Keep the default unless Thoughtly gave you another address for your team.',
 		},
 		{
 			displayName: 'Requests per Minute',
@@ -98,7 +99,7 @@ export class ThoughtlyApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message:
-						'The Base URL does not lead to the Thoughtly API (404 Not Found on /user). Keep the default, https://api.thoughtly.com, unless you use a local simulator.',
+						'The Base URL does not lead to the Thoughtly API (404 Not Found on /user). Keep the default, https://api.thoughtly.com, unless Thoughtly gave you another address.',
 				},
 			},
 		],

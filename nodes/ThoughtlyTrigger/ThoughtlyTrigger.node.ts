@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { agentRLC } from '../Thoughtly/actions/common.descriptions';
 import { searchAgents } from '../Thoughtly/methods/listSearch';
 import type { ThoughtlyCredentials } from '../Thoughtly/transport';
 import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
@@ -89,6 +90,8 @@ export class ThoughtlyTrigger implements INodeType {
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when a Thoughtly call completes, is transferred, or an agent action fails',
+		// Used as is by the editor's Docs link (the codex URL would get query parameters after its #).
+		documentationUrl: 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#the-thoughtly-trigger-node',
 		defaults: {
 			name: 'Thoughtly Trigger',
 		},
@@ -121,10 +124,9 @@ export class ThoughtlyTrigger implements INodeType {
 					'The Thoughtly events that start the workflow. Each item is the event as Thoughtly sent it, plus a "triggerEvent" field naming the event.',
 			},
 			{
-				displayName: 'Agent',
-				name: 'agentId',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
+				...agentRLC,
+				required: false,
+				hint: 'Optional: leave empty for every agent',
 				description:
 					'Only events about calls with this agent start the workflow (Call Completed, Call Transferred, Action Failed). Leave empty for every agent.',
 				displayOptions: {
@@ -132,23 +134,6 @@ export class ThoughtlyTrigger implements INodeType {
 						events: AGENT_EVENTS,
 					},
 				},
-				modes: [
-					{
-						displayName: 'From List',
-						name: 'list',
-						type: 'list',
-						typeOptions: {
-							searchListMethod: 'searchAgents',
-							searchable: true,
-						},
-					},
-					{
-						displayName: 'By ID',
-						name: 'id',
-						type: 'string',
-						placeholder: 'e.g. agt_01HZ3K8Q2W',
-					},
-				],
 			},
 			{
 				displayName: 'Folder ID',

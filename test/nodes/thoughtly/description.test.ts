@@ -39,8 +39,10 @@ it('carries its codex: categories and documentation', () => {
 		categories: ['Communication', 'Sales'],
 		alias: ['voice agent', 'AI calling', 'phone call', 'outbound call'],
 		resources: {
-			primaryDocumentation: [{ url: 'https://docs.thoughtly.com/api-reference' }],
-			credentialDocumentation: [{ url: 'https://docs.thoughtly.com/developers' }],
+			primaryDocumentation: [{ url: 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#the-thoughtly-node' }],
+			credentialDocumentation: [
+				{ url: 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#credential-thoughtly-api' },
+			],
 		},
 	});
 });
