@@ -7,6 +7,7 @@
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureChromium } from '../../../scripts/chromium';
 import { ensureRuntimeAsync } from '../../../scripts/n8n-runtime';
 import { N8nClient } from '../../../scripts/lib/n8n-client';
 import { N8nServer } from '../../../scripts/lib/n8n-server';
@@ -41,6 +42,8 @@ export default async function globalSetup(): Promise<void> {
 		buildPackage();
 	}
 	await ensureRuntimeAsync();
+	// The editor test drives Debian's Chromium: installed here when missing (apt-get).
+	say(`browser for the editor test: ${ensureChromium()}`);
 	const tarball = packPackage(path.join(workDir, 'pack'));
 	say(`packed ${path.basename(tarball)}`);
 

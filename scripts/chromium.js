@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The browser for the editor test (test/e2e/editor.test.ts): Debian's Chromium. Playwright's
+ * own browser download needs the internet, Debian's package comes from the apt mirror the
+ * machine already uses. `node scripts/chromium.js` installs it when it is missing and prints
+ * its path. THOUGHTLY_CHROMIUM points at another Chromium instead.
+ */
+'use strict';
+
+const { execFileSync, spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
+
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+function chromiumPath() {
+	return process.env.THOUGHTLY_CHROMIUM || DEBIAN_CHROMIUM;
+}
+
+/** apt-get as root, or through `sudo -n` (never asks for a password). */
+function aptGet(args) {
+	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	const [command, commandArgs] = asRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
+	const result = spawnSync(command, commandArgs, {
+		stdio: ['ignore', 'inherit', 'inherit'],
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
+	if (result.error || result.status !== 0) {
+		const why = result.error ? result.error.message : `exit code ${result.status}`;
+		throw new Error(
+			`Could not install Chromium (${command} ${commandArgs.join(' ')}: ${why}). The editor test ` +
+				`needs Debian's chromium package: install it with "apt-get install chromium" as root, or set ` +
+				`THOUGHTLY_CHROMIUM to the path of a Chromium or Chrome binary.`,
+		);
+	}
+}
+
+/** Returns the Chromium to drive, installing Debian's package first when it is missing. */
+function ensureChromium() {
+	const path = chromiumPath();
+	if (existsSync(path)) return path;
+	if (process.env.THOUGHTLY_CHROMIUM) {
+		throw new Error(`THOUGHTLY_CHROMIUM is ${path}, which does not exist`);
+	}
+	if (!existsSync('/usr/bin/apt-get')) {
+		throw new Error(
+			`${DEBIAN_CHROMIUM} is missing and this machine has no apt-get: set THOUGHTLY_CHROMIUM to ` +
+				'the path of a Chromium or Chrome binary to run the editor test.',
+		);
+	}
+	process.stderr.write(`[chromium] ${DEBIAN_CHROMIUM} is missing: installing Debian's chromium package ...\n`);
+	aptGet(['update']);
+	aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+	if (!existsSync(path)) throw new Error(`apt-get installed chromium, but ${path} is still missing`);
+	return path;
+}
+
+/** The browser's version line ("Chromium 131.0.6778.85 built on Debian ..."). */
+function chromiumVersion(path) {
+	return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+module.exports = { ensureChromium, chromiumPath, chromiumVersion };
+
+if (require.main === module) {
+	try {
+		const path = ensureChromium();
+		process.stdout.write(`${path} (${chromiumVersion(path)})\n`);
+	} catch (error) {
+		process.stderr.write(`${error.message}\n`);
+		process.exit(1);
+	}
+}
