@@ -5,7 +5,7 @@
  * THOUGHTLY_E2E_SCREENSHOTS). Waits are on elements and responses, never on time.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
@@ -13,6 +13,7 @@ import { ensureChromium } from '../../scripts/chromium';
 import type { WorkflowDefinition } from '../../scripts/lib/n8n-client';
 import { SEED } from '../simulator/seed';
 import {
+	ACTION_NODE_TYPE,
 	chain,
 	CREDENTIAL_TYPE,
 	manualTrigger,
@@ -28,6 +29,8 @@ const SCREENSHOTS = path.resolve(
 	process.env.THOUGHTLY_E2E_SCREENSHOTS || path.join(__dirname, 'screenshots', 'editor'),
 );
 const README = 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly';
+/** The action node's output schemas in the sources (the package serves its dist/ copy). */
+const SCHEMA_DIR = path.resolve(__dirname, '../../nodes/Thoughtly/__schema__/v1.0.0');
 /** Every wait for the page; generous because the machine may be busy, never a fixed sleep. */
 const WAIT_MS = 90_000;
 
@@ -162,6 +165,8 @@ it('Contact → Call: the pickers load names from the simulator, only callable o
 	expect(await listEntries(agent, 1)).toEqual([SEED.agentTitles.salesQualifier]);
 	await screenshot('07-agent-picker-search');
 
+	expect(await ndv.getByRole('link', { name: /Docs/ }).getAttribute('href')).toBe(`${README}#the-thoughtly-node`);
+
 	// What the pickers asked Thoughtly for.
 	const lists = (await ctx.sim.requests()).filter((r) => r.method === 'GET').map((r) => ({ path: r.path, query: r.query }));
 	expect(lists).toEqual(
@@ -262,3 +267,46 @@ it('the trigger shows its events in the UI words, hears a test event and shows t
 	expect(await byTestId('ndv-items-count', output).innerText()).toMatch(/1 item/);
 	await screenshot('13-trigger-test-event');
 });
+
+it("serves every operation's output schema where the editor asks for it", async () => {
+	for (const file of schemaFiles()) {
+		// The editor's request: /schemas/<node type>/<version as x.y.z>/<resource>/<operation>.json
+		const response = await fetch(`${ctx.state.n8nUrl}/schemas/${ACTION_NODE_TYPE}/1.0.0/${file}`);
+		expect({ file, status: response.status }).toEqual({ file, status: 200 });
+		expect(await response.json()).toEqual(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')));
+	}
+});
+
+it("shows a Thoughtly node's output fields in the next node before anything ran", async () => {
+	const trigger = manualTrigger();
+	const create = thoughtlyNode(
+		'Create contact',
+		{ resource: 'contact', operation: 'create', phoneNumber: '+14155550177' },
+		ctx.credential,
+	);
+	const next = {
+		id: randomUUID(),
+		name: 'Next step',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [440, 0] as [number, number],
+		parameters: {},
+	};
+	const ndv = await openNode(
+		{ name: uniqueName('e2e editor schema preview'), nodes: [trigger, create, next], connections: chain(trigger, create, next) },
+		'Next step',
+	);
+	const input = byTestId('ndv-input-panel', ndv);
+	for (const field of ['phone_number', 'attributes', 'created_at']) {
+		await input.getByText(field, { exact: true }).first().waitFor();
+	}
+	await screenshot('14-output-schema-preview');
+});
+
+/** `contact/create.json` …: the schema files the package ships for the action node. */
+function schemaFiles(): string[] {
+	return readdirSync(SCHEMA_DIR, { recursive: true, encoding: 'utf8' })
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => file.split(path.sep).join('/'))
+		.sort();
+}
