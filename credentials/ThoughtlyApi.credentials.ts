@@ -17,8 +17,9 @@ export class ThoughtlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Thoughtly/thoughtly.svg', dark: 'file:../nodes/Thoughtly/thoughtly.dark.svg' };
 
-	// The README's section says where in Thoughtly each field comes from.
-	documentationUrl = 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#credential-thoughtly-api';
+	// The README's section says where in Thoughtly each field comes from. The address follows
+	// package.json's repository (test/nodes/editor/texts.test.ts keeps them equal).
+	documentationUrl = 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#credential-thoughtly-api';
 
 	properties: INodeProperties[] = [
 		{
