@@ -31,10 +31,11 @@ export interface ThoughtlyRequest {
 	qs?: IDataObject;
 	body?: IDataObject;
 	/**
-	 * `credential` (default) sends the credential's `x-api-token` and `team_id`; `none` sends no
-	 * credentials at all (automation webhooks, unless the team turned on webhook verification).
+	 * `credential` (default) sends the credential's `x-api-token` and `team_id`; `token` only its
+	 * `x-api-token` (automation webhooks with webhook verification on); `none` sends no credentials
+	 * at all (automation webhooks otherwise).
 	 */
-	authentication?: 'credential' | 'none';
+	authentication?: 'credential' | 'token' | 'none';
 	/** The input item the request is made for, so errors point at it. */
 	itemIndex?: number;
 	/**
@@ -66,12 +67,21 @@ export async function thoughtlyApiRequest(
 		arrayFormat: 'repeat',
 	};
 	if (request.qs && Object.keys(request.qs).length) options.qs = request.qs;
-	if (request.body !== undefined) options.body = request.body;
+	if (request.body !== undefined && Object.keys(request.body).length === 0) {
+		// n8n's HTTP client drops an empty object and sends no body at all; Thoughtly wants `{}`.
+		options.body = '{}';
+		options.headers = { 'content-type': 'application/json' };
+	} else if (request.body !== undefined) {
+		options.body = request.body;
+	}
+	if (request.authentication === 'token') {
+		options.headers = { ...options.headers, 'x-api-token': credentials.apiToken };
+	}
 	if (request.immediate) options.timeout = request.immediate.timeoutMs;
 
 	// With returnFullResponse (set by sendToThoughtly), n8n answers with status, headers and body.
 	const send: Sender = async (o) =>
-		(request.authentication === 'none'
+		(request.authentication === 'none' || request.authentication === 'token'
 			? await this.helpers.httpRequest(o)
 			: await this.helpers.httpRequestWithAuthentication.call(this, THOUGHTLY_CREDENTIAL, o)) as ThoughtlyResponse;
 
