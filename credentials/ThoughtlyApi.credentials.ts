@@ -101,6 +101,16 @@ export class ThoughtlyApi implements ICredentialType {
 						'The Base URL does not lead to the Thoughtly API (404 Not Found on /user). Keep the default, https://api.thoughtly.com, unless you use a local simulator.',
 				},
 			},
+			{
+				// Thoughtly can answer 200 with its error in the envelope (`data` null, `error` set).
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'data',
+					value: null,
+					message:
+						'Thoughtly answered, but reported an error instead of the user (HTTP 200 with an error in the response). Check the API token and team ID.',
+				},
+			},
 		],
 	};
 }

@@ -127,13 +127,29 @@ export async function thoughtlyApiRequestAllItems(
 	const { limit, ...rest } = request;
 	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.max(1, Math.min(MAX_PAGE_SIZE, limit));
 	const records: IDataObject[] = [];
+	let previous = '';
 	for (let page = 0; ; page++) {
 		const result = await thoughtlyApiRequestPage.call(this, { ...rest, page, pageSize });
+		// A full page identical to the one before: Thoughtly ignored `page`, and would forever.
+		const signature = JSON.stringify(result.records);
+		if (page > 0 && result.records.length > 0 && signature === previous) {
+			throw pageIgnored(this.getNode(), request.endpoint, page, request.itemIndex);
+		}
+		previous = signature;
 		records.push(...result.records);
 		if (limit !== undefined && records.length >= limit) return records.slice(0, limit);
 		if (result.records.length < pageSize) return records;
 		if (result.total !== undefined && (page + 1) * pageSize >= result.total) return records;
 	}
+}
+
+function pageIgnored(node: INode, endpoint: string, page: number, itemIndex?: number): NodeApiError {
+	return new NodeApiError(node, { endpoint, page } as JsonObject, {
+		message: `Thoughtly answered page ${page + 1} of GET ${endpoint} with the same records as page ${page}`,
+		description:
+			'It seems to ignore the "page" parameter, so reading on would never end. Turn off Return All and use a Limit of 50 or less to get the first page.',
+		itemIndex,
+	});
 }
 
 /** Reads a list endpoint that takes no paging (`GET /webhooks`): one request, every record. */
@@ -148,14 +164,15 @@ export async function thoughtlyApiRequestList(
 
 /**
  * Thoughtly nests list results under a key named after the records (`data.contacts`); lists
- * that are not documented may answer with a bare array, which is accepted too.
+ * that are not documented may answer with a bare array, which is accepted too. Only `total` is
+ * taken as the list's length: a `count` may be the number of records on this page.
  */
 function readList(node: INode, data: unknown, listKey: string, itemIndex?: number): ThoughtlyPage {
 	if (Array.isArray(data)) return { records: data as IDataObject[] };
 	if (data && typeof data === 'object') {
 		const list = (data as IDataObject)[listKey];
 		if (Array.isArray(list)) {
-			const total = (data as IDataObject).total ?? (data as IDataObject).count;
+			const total = (data as IDataObject).total;
 			return {
 				records: list as IDataObject[],
 				total: typeof total === 'number' ? total : undefined,
