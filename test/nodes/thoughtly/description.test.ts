@@ -104,11 +104,14 @@ it.each(Object.entries(table).flatMap(([r, ops]) => Object.entries(ops).map(([o,
 );
 
 it('lets agents and contacts be picked from a searchable list or entered by ID', () => {
-	for (const [name, method] of [
-		['agentId', 'searchAgents'],
-		['contactId', 'searchContacts'],
-	]) {
-		for (const property of description.properties.filter((p) => p.name === name)) {
+	for (const [name, method, uses] of [
+		['agentId', 'searchAgents', 2],
+		['contactId', 'searchContacts', 3],
+	] as const) {
+		const properties = description.properties.filter((p) => p.name === name);
+		// Agent: call get-many and contact call; Contact: contact call, delete and get.
+		expect(properties).toHaveLength(uses);
+		for (const property of properties) {
 			expect(property.type).toBe('resourceLocator');
 			expect(property.modes?.map((m) => m.name)).toEqual(['list', 'id']);
 			expect(property.modes?.[0].typeOptions).toEqual({ searchListMethod: method, searchable: true });
