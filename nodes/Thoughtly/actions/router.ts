@@ -62,7 +62,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	// n8n runs the node again only when its first item is an error (Retry On Fail).
-	if (isWriteOperation(operation) && !returnData[0]?.json.error) SentItems.of(this)?.forget();
+	if (items.length && isWriteOperation(operation) && !returnData[0]?.json.error) SentItems.of(this)?.forget();
 	return [returnData];
 }
 
