@@ -143,7 +143,8 @@ export async function thoughtlyApiRequestAllItems(
 	}
 }
 
-function pageIgnored(node: INode, endpoint: string, page: number, itemIndex?: number): NodeApiError {
+/** Thoughtly served a page again instead of the next one: reading on would never end. */
+export function pageIgnored(node: INode, endpoint: string, page: number, itemIndex?: number): NodeApiError {
 	return new NodeApiError(node, { endpoint, page } as JsonObject, {
 		message: `Thoughtly answered page ${page + 1} of GET ${endpoint} with the same records as page ${page}`,
 		description:

@@ -80,7 +80,18 @@ describe('pagination that does not trust count', () => {
 			credentials: { thoughtlyApi: t.credential },
 		});
 		expect(first.results).toHaveLength(50);
-		expect(first.paginationToken).toBe('1');
+		expect(first.paginationToken).toMatch(/^1:/);
+	});
+
+	it('ignore-page: the contact picker says so instead of showing the first page again and again', async () => {
+		useVariant('ignore-page');
+		t.sim.seedContacts(70);
+		const search = (paginationToken?: string) =>
+			t.n8n.listSearch({ type: 'thoughtly', method: 'searchContacts', credentials: { thoughtlyApi: t.credential }, paginationToken });
+		const first = await search();
+		await expect(search(first.paginationToken as string)).rejects.toThrow(
+			'Thoughtly answered page 2 of GET /contact with the same records as page 1',
+		);
 	});
 
 	it('bare-lists: Return All reads every page', async () => {
