@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { SentItems } from '../helpers/sentItems';
+import { SentItems, sendOnce } from '../helpers/sentItems';
 import type { ThoughtlyRequest } from '../transport';
 import * as agent from './agent/Agent.resource';
 import * as automation from './automation/Automation.resource';
@@ -62,7 +62,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	// n8n runs the node again only when its first item is an error (Retry On Fail).
-	if (items.length && isWriteOperation(operation) && !returnData[0]?.json.error) SentItems.of(this)?.forget();
+	if (items.length && !returnData[0]?.json.error) SentItems.of(this)?.forget();
 	return [returnData];
 }
 
@@ -85,12 +85,11 @@ function writeRunner(
 			prepared.push(error as Error);
 		}
 	}
-	const sent = operation.sendsOnce ? SentItems.of(this) : undefined;
 	return async (itemIndex) => {
 		const request = prepared[itemIndex];
 		if (request instanceof Error) throw request;
 		const send = async () => await operation.execute.call(this, itemIndex, request);
-		return sent ? await sent.once(itemIndex, request, send) : await send();
+		return operation.sendsOnce ? await sendOnce(this, itemIndex, request, send) : await send();
 	};
 }
 

@@ -52,6 +52,22 @@ export class SentItems {
 	}
 }
 
+/**
+ * Sends one item's request that must not be sent twice, unless the same request for this item
+ * already succeeded earlier in this execution: then it gives that earlier answer. Wrap only the
+ * request itself (an operation that goes on to wait for something after it must not repeat the
+ * request when only the waiting failed).
+ */
+export async function sendOnce(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	request: unknown,
+	send: () => Promise<IDataObject>,
+): Promise<IDataObject> {
+	const sent = SentItems.of(context);
+	return sent ? await sent.once(itemIndex, request, send) : await send();
+}
+
 const LEDGER_KEY = 'thoughtlySentItems';
 
 interface Ledger {
