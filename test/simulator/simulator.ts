@@ -150,7 +150,6 @@ function publicSubscription(webhook: WebhookSubscription): Record<string, unknow
 
 interface PendingFault extends Fault {
 	count: number;
-	after: number;
 }
 
 interface Window {
@@ -297,7 +296,7 @@ export class Simulator {
 		}
 		const after = fault.after ?? 0;
 		if (!Number.isInteger(after) || after < 0) throw new ControlError(400, 'fault after must be a non-negative integer');
-		this.faults.push({ ...fault, count, after });
+		this.faults.push({ ...fault, count });
 		return clone(this.faults);
 	}
 
@@ -638,7 +637,7 @@ export class Simulator {
 			return f.path.endsWith('*') && pathname.startsWith(f.path.slice(0, -1));
 		});
 		if (!fault) return undefined;
-		if (fault.after > 0) {
+		if (fault.after) {
 			fault.after -= 1;
 			return undefined;
 		}
