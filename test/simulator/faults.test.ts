@@ -148,13 +148,16 @@ describe('stop()', () => {
 	});
 
 	test('cancels pending call completions', async () => {
-		const sim = await startSimulator({ port: 0, callCompletionDelayMs: 10 });
+		// A completion that cannot come due during the test: what is checked is that none is left.
+		const sim = await startSimulator({ port: 0, callCompletionDelayMs: 600_000 });
 		const result = await api(sim.url, '/contact/call', {
 			method: 'POST',
 			body: { contact_id: SEED.contacts.averyLee, interview_id: SEED.agents.salesQualifier },
 		});
 		expect(result.status).toBe(200);
+		expect(sim.state().pendingCompletions).toEqual([result.body.data.call_id]);
 		await sim.stop();
+		expect(sim.state().pendingCompletions).toEqual([]);
 		expect(sim.state().teams[SEED.teamId].calls.find((c) => c.id === result.body.data.call_id)?.status).toBe('queued');
 	});
 });

@@ -263,7 +263,12 @@ export class Simulator {
 	}
 
 	state(): SimulatorState {
-		return clone({ teams: this.teams, config: this.config, faults: this.faults });
+		return clone({
+			teams: this.teams,
+			config: this.config,
+			faults: this.faults,
+			pendingCompletions: [...this.completionTimers.keys()],
+		});
 	}
 
 	configure(changes: Partial<SimulatorConfig>): SimulatorConfig {

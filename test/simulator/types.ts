@@ -167,6 +167,8 @@ export interface SimulatorState {
 	teams: Record<string, TeamState>;
 	config: SimulatorConfig;
 	faults: Fault[];
+	/** Queued calls whose completion is scheduled (their IDs). */
+	pendingCompletions: string[];
 }
 
 export type QueryValue = string | string[];
