@@ -1,10 +1,49 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialTestRequest,
 	ICredentialType,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+
+/** What a failed credential test tells the user (see `test` below). */
+const testRules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{
+		type: 'responseCode',
+		properties: {
+			value: 401,
+			message:
+				'Thoughtly did not accept this API token and team ID (401 Unauthorized). Copy both again from Settings → Developer in the Thoughtly dashboard.',
+		},
+	},
+	{
+		type: 'responseCode',
+		properties: {
+			value: 403,
+			message: 'Thoughtly does not allow this API token to read the team (403 Forbidden).',
+		},
+	},
+	{
+		type: 'responseCode',
+		properties: {
+			value: 404,
+			message:
+				'The Base URL does not lead to the Thoughtly API (404 Not Found on /user). Keep the default, https://api.thoughtly.com, unless Thoughtly gave you another address.',
+		},
+	},
+	{
+		// Thoughtly can answer 200 with its error in the envelope (`data` null, `error` set).
+		type: 'responseSuccessBody',
+		properties: {
+			key: 'data',
+			value: null,
+			message:
+				'Thoughtly answered, but reported an error instead of the user (HTTP 200 with an error in the response). Check the API token and team ID.',
+		},
+	},
+];
 
 /**
  * Thoughtly authenticates every request with two headers, both shown on the Developer page of
@@ -72,6 +111,8 @@ export class ThoughtlyApi implements ICredentialType {
 	/**
 	 * n8n's credential test can only show fixed texts per status, so the texts say what
 	 * Thoughtly means by each (its own message is shown by the nodes when a request fails).
+	 * n8n's type allows one kind of rule per test, but its credential tester (2.40) reads every
+	 * rule by its own type, and both kinds are needed: statuses, and a 200 carrying an error.
 	 */
 	test: ICredentialTestRequest = {
 		request: {
@@ -79,30 +120,6 @@ export class ThoughtlyApi implements ICredentialType {
 			url: '/user',
 			method: 'GET',
 		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Thoughtly did not accept this API token and team ID (401 Unauthorized). Copy both again from Settings → Developer in the Thoughtly dashboard.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'Thoughtly does not allow this API token to read the team (403 Forbidden).',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'The Base URL does not lead to the Thoughtly API (404 Not Found on /user). Keep the default, https://api.thoughtly.com, unless Thoughtly gave you another address.',
-				},
-			},
-		],
+		rules: testRules as IAuthenticateRuleResponseCode[],
 	};
 }

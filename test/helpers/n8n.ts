@@ -527,6 +527,10 @@ export interface NodeUnderTest {
 	onError?: INode['onError'];
 	/** n8n's "Retry On Fail" (default off). */
 	retryOnFail?: boolean;
+	/** With Retry On Fail: "Max. Tries" (n8n: 2 to 5, default 3). */
+	maxTries?: number;
+	/** With Retry On Fail: "Wait Between Tries (ms)" (n8n: 0 to 5000; 0 counts as the default 1000). */
+	waitBetweenTries?: number;
 }
 
 export interface NodeRunResult {
@@ -634,6 +638,8 @@ export class N8nHarness {
 			...(spec.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(spec.onError ? { onError: spec.onError } : {}),
 			...(spec.retryOnFail ? { retryOnFail: true } : {}),
+			...(spec.maxTries !== undefined ? { maxTries: spec.maxTries } : {}),
+			...(spec.waitBetweenTries !== undefined ? { waitBetweenTries: spec.waitBetweenTries } : {}),
 		};
 	}
 

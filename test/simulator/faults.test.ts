@@ -113,8 +113,22 @@ describe('injected faults', () => {
 		expect(Date.parse(logged.at) - sentAt).toBeGreaterThanOrEqual(300);
 	});
 
+	test('after lets that many matching requests through before failing', async () => {
+		sim.injectFault({ kind: 'status', status: 502, path: '/user', after: 2 });
+		for (let i = 0; i < 4; i++) await api(sim.url, '/user');
+		expect(sim.requests().map((r) => r.status)).toEqual([200, 200, 502, 200]);
+	});
+
+	test('takeEffect carries the request out, then fails its answer', async () => {
+		sim.injectFault({ kind: 'drop', method: 'DELETE', takeEffect: true });
+		await expect(api(sim.url, `/contact/${SEED.contacts.chenWei}`, { method: 'DELETE' })).rejects.toThrow();
+		expect(sim.state().teams[SEED.teamId].contacts.map((c) => c.id)).not.toContain(SEED.contacts.chenWei);
+		expect((await api(sim.url, `/contact/${SEED.contacts.chenWei}`, { method: 'DELETE' })).status).toBe(404);
+	});
+
 	test('invalid faults are refused', () => {
 		expect(() => sim.injectFault({ kind: 'delay', delayMs: -1 })).toThrow(/delayMs/);
+		expect(() => sim.injectFault({ kind: 'status', after: -1 })).toThrow(/after/);
 		expect(() => sim.injectFault({ kind: 'explode' as never })).toThrow(/kind/);
 		expect(() => sim.injectFault({ kind: 'status', status: 200 })).toThrow(/status/);
 		expect(() => sim.injectFault({ kind: 'status', count: 0 })).toThrow(/count/);
@@ -134,13 +148,16 @@ describe('stop()', () => {
 	});
 
 	test('cancels pending call completions', async () => {
-		const sim = await startSimulator({ port: 0, callCompletionDelayMs: 10 });
+		// A completion that cannot come due during the test: what is checked is that none is left.
+		const sim = await startSimulator({ port: 0, callCompletionDelayMs: 600_000 });
 		const result = await api(sim.url, '/contact/call', {
 			method: 'POST',
 			body: { contact_id: SEED.contacts.averyLee, interview_id: SEED.agents.salesQualifier },
 		});
 		expect(result.status).toBe(200);
+		expect(sim.state().pendingCompletions).toEqual([result.body.data.call_id]);
 		await sim.stop();
+		expect(sim.state().pendingCompletions).toEqual([]);
 		expect(sim.state().teams[SEED.teamId].calls.find((c) => c.id === result.body.data.call_id)?.status).toBe('queued');
 	});
 });

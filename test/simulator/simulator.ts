@@ -263,7 +263,12 @@ export class Simulator {
 	}
 
 	state(): SimulatorState {
-		return clone({ teams: this.teams, config: this.config, faults: this.faults });
+		return clone({
+			teams: this.teams,
+			config: this.config,
+			faults: this.faults,
+			pendingCompletions: [...this.completionTimers.keys()],
+		});
 	}
 
 	configure(changes: Partial<SimulatorConfig>): SimulatorConfig {
@@ -294,6 +299,8 @@ export class Simulator {
 		if (fault.delayMs !== undefined && (typeof fault.delayMs !== 'number' || !(fault.delayMs >= 0))) {
 			throw new ControlError(400, 'fault delayMs must be a number of milliseconds');
 		}
+		const after = fault.after ?? 0;
+		if (!Number.isInteger(after) || after < 0) throw new ControlError(400, 'fault after must be a non-negative integer');
 		this.faults.push({ ...fault, count });
 		return clone(this.faults);
 	}
@@ -593,6 +600,7 @@ export class Simulator {
 			entry.at = new Date(Date.now()).toISOString();
 		} else if (fault) {
 			entry.fault = fault.kind;
+			if (fault.takeEffect && route.kind === 'operation') this.carryOut(route.operation, route.params, req, entry, raw);
 			this.applyFault(fault, req, res, entry);
 			return;
 		}
@@ -616,6 +624,16 @@ export class Simulator {
 		}
 	}
 
+	/** Does what the request asks, for a fault that answers after the work was done. */
+	private carryOut(operation: Operation, params: Record<string, string>, req: http.IncomingMessage, entry: LoggedRequest, raw: string): void {
+		try {
+			this.operate(operation, params, req, entry, raw);
+		} catch (error) {
+			if (!(error instanceof ApiError)) throw error;
+			this.say(`${entry.method} ${entry.path} would have answered ${error.status} (fault answers instead)`);
+		}
+	}
+
 	private takeFault(method: string, pathname: string, template: string | undefined): PendingFault | undefined {
 		const fault = this.faults.find((f) => {
 			if (f.method && f.method.toUpperCase() !== method) return false;
@@ -624,6 +642,10 @@ export class Simulator {
 			return f.path.endsWith('*') && pathname.startsWith(f.path.slice(0, -1));
 		});
 		if (!fault) return undefined;
+		if (fault.after) {
+			fault.after -= 1;
+			return undefined;
+		}
 		fault.count -= 1;
 		if (fault.count <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
 		return fault;

@@ -167,6 +167,8 @@ export interface SimulatorState {
 	teams: Record<string, TeamState>;
 	config: SimulatorConfig;
 	faults: Fault[];
+	/** Queued calls whose completion is scheduled (their IDs). */
+	pendingCompletions: string[];
 }
 
 export type QueryValue = string | string[];
@@ -203,6 +205,13 @@ export interface Fault {
 	method?: string;
 	/** Only requests to this path: a concrete path, a spec template (`/contact/{id}`) or a prefix ending in `*`. */
 	path?: string;
+	/** Let this many matching requests through first, then fail the next `count`. Default 0. */
+	after?: number;
+	/**
+	 * Carry the request out first, then answer with the fault: the request took effect but its
+	 * answer was lost (a gateway's 502 or a dropped connection after the work was done).
+	 */
+	takeEffect?: boolean;
 }
 
 export interface DeliverRequest {

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
@@ -10,6 +10,10 @@ import { NodeOperationError } from 'n8n-workflow';
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** Spaces, dashes, dots and brackets that people write into numbers: not part of E.164. */
 const PHONE_FORMATTING = /[\s\-.()]/g;
+/** The trunk prefix written after the country code, `+44 (0)20 …`: dialled only at home. */
+const TRUNK_ZERO = /^(\+\d{1,3})\s*\(0\)/;
+/** A path segment made only of dots, also escaped: HTTP clients resolve it to another path. */
+const DOT_SEGMENT = /^(?:\.|%2e)+$/i;
 
 /** The ID held by a resource locator (either mode) or a plain text field, which must not be empty. */
 export function getRequiredId(
@@ -26,7 +30,45 @@ export function getRequiredId(
 			itemIndex,
 		});
 	}
+	return checkId.call(this, id, itemIndex, label);
+}
+
+/**
+ * IDs go into paths (and bodies): refuses an ID that would send the request to another endpoint
+ * (only dots), or that cannot be sent as it is (control characters, unpaired surrogates).
+ */
+export function checkId(this: IExecuteFunctions, id: string, itemIndex: number, label: string): string {
+	let problem: string | undefined;
+	if (DOT_SEGMENT.test(id)) {
+		problem = 'An ID made only of dots would send the request to another address in Thoughtly.';
+	} else if (hasControlCharacter(id)) {
+		problem = 'It contains a control character (such as a line break), which no Thoughtly ID has.';
+	} else if (!isSendable(id)) {
+		problem = 'It contains a character that cannot be sent (an unpaired surrogate).';
+	}
+	if (problem) throw notAnId(this.getNode(), id, itemIndex, label, problem);
 	return id;
+}
+
+export function notAnId(node: INode, id: string, itemIndex: number, label: string, problem: string): NodeOperationError {
+	return new NodeOperationError(node, `${label} ${JSON.stringify(id)} is not an ID [item ${itemIndex}]`, {
+		description: `${problem} Check the ${label.toLowerCase()} the expression gives.`,
+		itemIndex,
+	});
+}
+
+/** Line breaks, tabs, NUL and the other C0 control characters, and DEL. */
+export function hasControlCharacter(text: string): boolean {
+	return [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+function isSendable(text: string): boolean {
+	try {
+		encodeURIComponent(text);
+		return true;
+	} catch {
+		return false; // an unpaired surrogate: "URI malformed"
+	}
 }
 
 /** A phone number in E.164 form; formatting characters such as spaces and dashes are removed. */
@@ -40,7 +82,7 @@ export function getPhoneNumber(this: IExecuteFunctions, name: string, itemIndex:
 			itemIndex,
 		});
 	}
-	const phoneNumber = text.replace(PHONE_FORMATTING, '');
+	const phoneNumber = text.replace(TRUNK_ZERO, '$1').replace(PHONE_FORMATTING, '');
 	if (!E164.test(phoneNumber)) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -89,6 +131,21 @@ export function getJsonObject(
 	return parsed as IDataObject;
 }
 
+/**
+ * An optional text field: text is trimmed, a number from an expression is sent as its digits, and
+ * anything else (an object, a list, true/false) is refused rather than silently left out.
+ */
+export function getText(this: IExecuteFunctions, value: unknown, itemIndex: number, label: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return value.trim() || undefined;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	const kind = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+	throw new NodeOperationError(this.getNode(), `${label} must be text, not ${kind} [item ${itemIndex}]`, {
+		description: `Give ${label} as text, e.g. with an expression that picks one field.`,
+		itemIndex,
+	});
+}
+
 /** Comma-separated text (or a list from an expression) as a list of non-empty, trimmed values. */
 export function toList(value: unknown): string[] {
 	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
@@ -122,5 +179,17 @@ export function asRecord(data: unknown, fallback: IDataObject): IDataObject {
 /** How many records a Get Many operation returns: all of them, or the Limit parameter. */
 export function getListLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	return returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+	if (returnAll) return undefined;
+	const value = this.getNodeParameter('limit', itemIndex) as unknown;
+	// An expression may give the number as text ("25").
+	const limit = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		const shown = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+		throw new NodeOperationError(
+			this.getNode(),
+			`Limit must be a whole number of 1 or more, not ${shown} [item ${itemIndex}]`,
+			{ description: 'Enter how many records to return, e.g. 50, or turn on Return All.', itemIndex },
+		);
+	}
+	return limit;
 }

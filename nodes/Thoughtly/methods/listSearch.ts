@@ -6,12 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import type { ThoughtlyPage } from '../transport';
-import { MAX_PAGE_SIZE, thoughtlyApiRequestPage } from '../transport';
+import { MAX_PAGE_SIZE, pageIgnored, thoughtlyApiRequestPage } from '../transport';
 
 /**
  * Resource locator lists. Thoughtly searches on its side (`search`), so the filter typed in the
- * editor is sent along and every page holds only matching records; the pagination token is the
- * next 0-based page number.
+ * editor is sent along and every page holds only matching records; the pagination token names
+ * the next 0-based page (see readToken).
  */
 export async function searchAgents(
 	this: ILoadOptionsFunctions,
@@ -64,7 +64,7 @@ async function searchPage(
 	nameOf: (record: IDataObject) => string,
 	offer: (record: IDataObject) => boolean = () => true,
 ): Promise<INodeListSearchResult> {
-	const page = pageFromToken(paginationToken);
+	const { page, firstIdBefore } = readToken(paginationToken);
 	const result = await thoughtlyApiRequestPage.call(this, {
 		endpoint,
 		listKey,
@@ -72,6 +72,9 @@ async function searchPage(
 		page,
 		pageSize: MAX_PAGE_SIZE,
 	});
+	if (page > 0 && result.records.length > 0 && String(result.records[0].id) === firstIdBefore) {
+		throw pageIgnored(this.getNode(), endpoint, page);
+	}
 	return {
 		results: result.records.filter(offer).map(
 			(record): INodeListSearchItems => ({ name: nameOf(record), value: String(record.id) }),
@@ -85,9 +88,15 @@ function searchQuery(filter: string | undefined, extra: IDataObject = {}): IData
 	return search ? { ...extra, search } : { ...extra };
 }
 
-function pageFromToken(token: string | undefined): number {
-	const page = Number(token);
-	return Number.isInteger(page) && page > 0 ? page : 0;
+/**
+ * The token is `<next page>:<ID of the first record shown>`: the ID tells whether Thoughtly
+ * served the same page again instead of the next one (it ignores `page`).
+ */
+function readToken(token: string | undefined): { page: number; firstIdBefore?: string } {
+	const colon = (token ?? '').indexOf(':');
+	const page = Number(colon < 0 ? token : token?.slice(0, colon));
+	if (!Number.isInteger(page) || page <= 0) return { page: 0 };
+	return { page, firstIdBefore: colon < 0 ? undefined : token?.slice(colon + 1) };
 }
 
 /** A next page exists while the total says so, or (without a total) while pages come back full. */
@@ -95,7 +104,7 @@ function nextPageToken(result: ThoughtlyPage, page: number): string | undefined 
 	const seen = page * MAX_PAGE_SIZE + result.records.length;
 	const more =
 		result.total !== undefined ? seen < result.total : result.records.length === MAX_PAGE_SIZE;
-	return more && result.records.length > 0 ? String(page + 1) : undefined;
+	return more && result.records.length > 0 ? `${page + 1}:${String(result.records[0].id)}` : undefined;
 }
 
 function agentName(agent: IDataObject): string {

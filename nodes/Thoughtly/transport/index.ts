@@ -31,10 +31,11 @@ export interface ThoughtlyRequest {
 	qs?: IDataObject;
 	body?: IDataObject;
 	/**
-	 * `credential` (default) sends the credential's `x-api-token` and `team_id`; `none` sends no
-	 * credentials at all (automation webhooks, unless the team turned on webhook verification).
+	 * `credential` (default) sends the credential's `x-api-token` and `team_id`; `token` only its
+	 * `x-api-token` (automation webhooks with webhook verification on); `none` sends no credentials
+	 * at all (automation webhooks otherwise).
 	 */
-	authentication?: 'credential' | 'none';
+	authentication?: 'credential' | 'token' | 'none';
 	/** The input item the request is made for, so errors point at it. */
 	itemIndex?: number;
 	/**
@@ -66,12 +67,21 @@ export async function thoughtlyApiRequest(
 		arrayFormat: 'repeat',
 	};
 	if (request.qs && Object.keys(request.qs).length) options.qs = request.qs;
-	if (request.body !== undefined) options.body = request.body;
+	if (request.body !== undefined && Object.keys(request.body).length === 0) {
+		// n8n's HTTP client drops an empty object and sends no body at all; Thoughtly wants `{}`.
+		options.body = '{}';
+		options.headers = { 'content-type': 'application/json' };
+	} else if (request.body !== undefined) {
+		options.body = request.body;
+	}
+	if (request.authentication === 'token') {
+		options.headers = { ...options.headers, 'x-api-token': credentials.apiToken };
+	}
 	if (request.immediate) options.timeout = request.immediate.timeoutMs;
 
 	// With returnFullResponse (set by sendToThoughtly), n8n answers with status, headers and body.
 	const send: Sender = async (o) =>
-		(request.authentication === 'none'
+		(request.authentication === 'none' || request.authentication === 'token'
 			? await this.helpers.httpRequest(o)
 			: await this.helpers.httpRequestWithAuthentication.call(this, THOUGHTLY_CREDENTIAL, o)) as ThoughtlyResponse;
 
@@ -117,13 +127,30 @@ export async function thoughtlyApiRequestAllItems(
 	const { limit, ...rest } = request;
 	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.max(1, Math.min(MAX_PAGE_SIZE, limit));
 	const records: IDataObject[] = [];
+	let previous = '';
 	for (let page = 0; ; page++) {
 		const result = await thoughtlyApiRequestPage.call(this, { ...rest, page, pageSize });
+		// A full page identical to the one before: Thoughtly ignored `page`, and would forever.
+		const signature = JSON.stringify(result.records);
+		if (page > 0 && result.records.length > 0 && signature === previous) {
+			throw pageIgnored(this.getNode(), request.endpoint, page, request.itemIndex);
+		}
+		previous = signature;
 		records.push(...result.records);
 		if (limit !== undefined && records.length >= limit) return records.slice(0, limit);
 		if (result.records.length < pageSize) return records;
 		if (result.total !== undefined && (page + 1) * pageSize >= result.total) return records;
 	}
+}
+
+/** Thoughtly served a page again instead of the next one: reading on would never end. */
+export function pageIgnored(node: INode, endpoint: string, page: number, itemIndex?: number): NodeApiError {
+	return new NodeApiError(node, { endpoint, page } as JsonObject, {
+		message: `Thoughtly answered page ${page + 1} of GET ${endpoint} with the same records as page ${page}`,
+		description:
+			'It seems to ignore the "page" parameter, so reading on would never end. Turn off Return All and use a Limit of 50 or less to get the first page.',
+		itemIndex,
+	});
 }
 
 /** Reads a list endpoint that takes no paging (`GET /webhooks`): one request, every record. */
@@ -138,14 +165,15 @@ export async function thoughtlyApiRequestList(
 
 /**
  * Thoughtly nests list results under a key named after the records (`data.contacts`); lists
- * that are not documented may answer with a bare array, which is accepted too.
+ * that are not documented may answer with a bare array, which is accepted too. Only `total` is
+ * taken as the list's length: a `count` may be the number of records on this page.
  */
 function readList(node: INode, data: unknown, listKey: string, itemIndex?: number): ThoughtlyPage {
 	if (Array.isArray(data)) return { records: data as IDataObject[] };
 	if (data && typeof data === 'object') {
 		const list = (data as IDataObject)[listKey];
 		if (Array.isArray(list)) {
-			const total = (data as IDataObject).total ?? (data as IDataObject).count;
+			const total = (data as IDataObject).total;
 			return {
 				records: list as IDataObject[],
 				total: typeof total === 'number' ? total : undefined,

@@ -104,6 +104,8 @@ export async function sendToThoughtly(
 	let rateLimitRetries = 0;
 	let rateLimitedMs = 0;
 	let patienceUsed = 0;
+	/** An earlier attempt may have reached Thoughtly and worked, though its answer was lost. */
+	let mayHaveTakenEffect = false;
 
 	for (let attempt = 1; ; attempt++) {
 		const slot = immediate ? window.tryAcquire() : await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
@@ -125,6 +127,7 @@ export async function sendToThoughtly(
 		if (!response) {
 			const kind = isTimeout(sendError) ? 'timeout' : 'connection';
 			if (repeatable && repeats < maxRepeats) {
+				mayHaveTakenEffect = true;
 				await wait(backoffMs(repeats++));
 				continue;
 			}
@@ -152,12 +155,17 @@ export async function sendToThoughtly(
 			continue;
 		}
 		if (status >= 500 && repeatable && repeats < maxRepeats) {
+			mayHaveTakenEffect = true;
 			await wait(backoffMs(repeats++));
 			continue;
 		}
+		// The first DELETE worked but its answer was lost: what it deleted is gone, as asked.
+		if (status === 404 && method === 'DELETE' && mayHaveTakenEffect) return { data: undefined };
 		if (status >= 400 || status < 200) {
 			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
 		}
+		// 204 No Content, or an empty 200 to a DELETE: done, with nothing to say.
+		if (!envelope && isEmptyBody(response.body) && (status === 204 || method === 'DELETE')) return { data: undefined };
 		if (!envelope) return { ...base, kind: 'unreadable', status, response: details };
 		if (envelope.error !== null && envelope.error !== undefined) {
 			return { ...base, kind: 'envelope', status, thoughtlyMessage, response: details };
@@ -296,6 +304,12 @@ function readEnvelope(body: unknown): Envelope | undefined {
 		return value as Envelope;
 	}
 	return undefined;
+}
+
+function isEmptyBody(body: unknown): boolean {
+	if (body === undefined || body === null) return true;
+	if (body instanceof Uint8Array) return body.length === 0;
+	return typeof body === 'string' && body.trim() === '';
 }
 
 function looksLikeHtml(body: unknown): boolean {

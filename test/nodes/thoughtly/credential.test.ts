@@ -31,7 +31,11 @@ describe('credential test', () => {
 			baseUrl: t.sim.url,
 		});
 		expect(result).toEqual({ status: 'Error', message: test401 });
-		expect(t.sim.requests().every((r) => r.path === '/user' && r.status === 401)).toBe(true);
+		// n8n's request helper sends a request refused with 401 once more (its pre-authentication retry).
+		expect(t.sim.requests().map((r) => [r.path, r.status])).toEqual([
+			['/user', 401],
+			['/user', 401],
+		]);
 	});
 
 	it("fails with the 401 text for a team ID that is not the token's", async () => {
@@ -52,6 +56,21 @@ describe('credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^The Base URL does not lead to the Thoughtly API \(404 Not Found on \/user\)/);
 		expect(t.sim.requests().map((r) => r.path)).toEqual(['/v2/user']);
+	});
+
+	it('fails on a 200 whose envelope carries an error', async () => {
+		t.sim.injectFault({ kind: 'envelope-error', path: '/user' });
+		const result = await t.n8n.testCredentials('thoughtlyApi', {
+			apiToken: SEED.apiToken,
+			teamId: SEED.teamId,
+			baseUrl: t.sim.url,
+		});
+		expect(t.sim.requests().map((r) => [r.path, r.status])).toEqual([['/user', 200]]);
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Thoughtly answered, but reported an error instead of the user (HTTP 200 with an error in the response). Check the API token and team ID.',
+		});
 	});
 
 	it('passes with a trailing slash on the base URL', async () => {

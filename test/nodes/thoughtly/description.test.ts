@@ -106,12 +106,15 @@ it.each(Object.entries(table).flatMap(([r, ops]) => Object.entries(ops).map(([o,
 
 it('lets agents and contacts be picked from a searchable list or entered by ID', () => {
 	// Contact → Call lists only what can be called (pickers.test.ts).
-	const methods: Record<string, [string, string]> = {
-		agentId: ['searchAgents', 'searchCallingAgents'],
-		contactId: ['searchContacts', 'searchCallableContacts'],
+	const methods = {
+		agentId: { method: 'searchAgents', callMethod: 'searchCallingAgents', uses: 2 },
+		contactId: { method: 'searchContacts', callMethod: 'searchCallableContacts', uses: 3 },
 	};
-	for (const [name, [method, callMethod]] of Object.entries(methods)) {
-		for (const property of description.properties.filter((p) => p.name === name)) {
+	for (const [name, { method, callMethod, uses }] of Object.entries(methods)) {
+		const properties = description.properties.filter((p) => p.name === name);
+		// Agent: call get-many and contact call; Contact: contact call, delete and get.
+		expect(properties).toHaveLength(uses);
+		for (const property of properties) {
 			const isCall = property.displayOptions?.show?.operation?.includes('call');
 			expect(property.type).toBe('resourceLocator');
 			expect(property.modes?.map((m) => m.name)).toEqual(['list', 'id']);

@@ -240,10 +240,8 @@ describe('input refused before any request', () => {
 		);
 		expect(error?.message).toBe('Metadata must be a JSON object, not a number [item 1]');
 		expect((error?.context as { itemIndex?: number }).itemIndex).toBe(1);
-		// Item 0 was called; item 1 was refused before its request.
-		expect(t.sent().map((r) => r.body)).toEqual([
-			{ contact_id: SEED.contacts.averyLee, interview_id: SEED.agents.salesQualifier, metadata: { campaign: 'x' } },
-		]);
+		// Every item is checked before the first call: item 0 was not called either.
+		expect(t.sim.requests()).toEqual([]);
 	});
 
 	it('an empty contact ID', async () => {

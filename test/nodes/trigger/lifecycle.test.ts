@@ -159,8 +159,6 @@ describe('activation', () => {
 		// A POST is not sent again (it may have taken effect): one attempt, then the error.
 		expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual(['GET /webhooks', 'POST /webhooks/subscribe']);
 		expect(subscriptions()).toStrictEqual([]);
-		// n8n does not save static data after a failed activation; nothing is recorded either way.
-		expect(trigger.storedNodeData()).toStrictEqual({});
 	});
 
 	describe('when Thoughtly accepts only the event types its spec lists for subscribe', () => {
@@ -449,6 +447,6 @@ describe('webhook URL Thoughtly cannot reach', () => {
 		await expect(activation).rejects.toMatchObject({
 			description: expect.stringContaining('Set the N8N_WEBHOOK_URL environment variable'),
 		});
-		expect(trigger.storedNodeData()).toStrictEqual({});
+		expect(env.sim.requests()).toStrictEqual([]);
 	});
 });

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
-import { asRecord, getJsonObject, pathId } from '../../helpers/parameters';
+import { asRecord, checkId, getJsonObject, notAnId, pathId } from '../../helpers/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -36,7 +37,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to send the credential's API token with the request. Turn on if your team turned on webhook verification in Thoughtly's developer settings; otherwise no credentials are sent.",
+					"Whether to send the credential's API token (as x-api-token, without the team ID) with the request. Turn on if your team turned on webhook verification in Thoughtly's developer settings; otherwise no credentials are sent.",
 			},
 		],
 	},
@@ -48,39 +49,55 @@ export const description = updateDisplayOptions(
 );
 
 /** `.../webhook/automation/<id>` → `<id>`: people copy the URL Thoughtly shows. */
-function automationIdFrom(value: string): string {
+function automationIdFrom(this: IExecuteFunctions, value: string, itemIndex: number): string {
 	const match = /\/webhook\/automation\/([^/?#\s]+)/.exec(value);
-	return match ? decodeURIComponent(match[1]) : value;
+	if (!match) return value;
+	try {
+		return decodeURIComponent(match[1]);
+	} catch {
+		throw notAnId(this.getNode(), match[1], itemIndex, 'Automation ID', 'Its URL has a malformed %-escape.');
+	}
 }
 
-/**
- * Starts a webhook-triggered automation. Never repeated after a failure: the automation may
- * already be running (and calling).
- */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+/** Starting an automation twice runs it twice (and it may call someone). */
+export const sendsOnce = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const raw = String(this.getNodeParameter('automationId', itemIndex, '') ?? '').trim();
-	const automationId = automationIdFrom(raw);
+	const automationId = automationIdFrom.call(this, raw, itemIndex);
 	if (!automationId) {
 		throw new NodeOperationError(this.getNode(), `Automation ID is empty [item ${itemIndex}]`, {
 			description: "Enter the automation's ID, or the webhook URL its Webhook trigger shows in Thoughtly.",
 			itemIndex,
 		});
 	}
+	checkId.call(this, automationId, itemIndex, 'Automation ID');
 	const payload =
 		getJsonObject.call(this, this.getNodeParameter('payload', itemIndex, ''), itemIndex, 'Payload') ?? {};
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const verified = options.webhookVerification === true;
+	return {
+		method: 'POST',
+		endpoint: `/webhook/automation/${pathId(automationId)}`,
+		body: payload,
+		// Verification asks for the API token only, not the team ID.
+		authentication: options.webhookVerification === true ? 'token' : 'none',
+		itemIndex,
+	};
+}
+
+/**
+ * Starts a webhook-triggered automation. Never repeated after a failure: the automation may
+ * already be running (and calling).
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
 	try {
-		const data = await thoughtlyApiRequest.call(this, {
-			method: 'POST',
-			endpoint: `/webhook/automation/${pathId(automationId)}`,
-			body: payload,
-			authentication: verified ? 'credential' : 'none',
-			itemIndex,
-		});
-		return asRecord(data, { success: true });
+		return asRecord(await thoughtlyApiRequest.call(this, request), { success: true });
 	} catch (error) {
-		if (!verified && error instanceof NodeApiError && error.httpCode === '401') {
+		if (request.authentication === 'none' && error instanceof NodeApiError && error.httpCode === '401') {
 			error.description =
 				"Thoughtly asked for credentials, so your team probably has webhook verification turned on: turn on the node's Webhook Verification option to send the API token.";
 		}

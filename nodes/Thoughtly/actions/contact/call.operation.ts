@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getJsonObject, getRequiredId } from '../../helpers/parameters';
 import { agentRLC, contactRLC, listingFrom } from '../common.descriptions';
@@ -29,8 +30,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** Places a call. Never repeated after a failure (see the transport): a repeat could ring twice. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export const sendsOnce = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
 	const agentId = getRequiredId.call(this, 'agentId', itemIndex, 'Agent');
 	const metadata = getJsonObject.call(
@@ -41,11 +43,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const body: IDataObject = { contact_id: contactId, interview_id: agentId };
 	if (metadata && Object.keys(metadata).length) body.metadata = metadata;
-	const data = await thoughtlyApiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/contact/call',
-		body,
-		itemIndex,
-	});
-	return asRecord(data, { success: true });
+	return { method: 'POST', endpoint: '/contact/call', body, itemIndex };
+}
+
+/** Places a call. Never repeated after a failure (see the transport): a repeat could ring twice. */
+export async function execute(
+	this: IExecuteFunctions,
+	_itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
+	return asRecord(await thoughtlyApiRequest.call(this, request), { success: true });
 }

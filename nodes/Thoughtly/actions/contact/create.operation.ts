@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
-import { asRecord, getJsonObject, getPhoneNumber, toList, withoutEmpty } from '../../helpers/parameters';
+import { asRecord, getJsonObject, getPhoneNumber, getText, toList, withoutEmpty } from '../../helpers/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -69,24 +70,28 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export const sendsOnce = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const phoneNumber = getPhoneNumber.call(this, 'phoneNumber', itemIndex, 'Phone Number');
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const attributes = getJsonObject.call(this, fields.attributes, itemIndex, 'Attributes');
-	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : undefined);
 	const body = withoutEmpty({
 		phone_number: phoneNumber,
-		name: text(fields.name),
-		email: text(fields.email),
-		country_code: text(fields.countryCode),
+		name: getText.call(this, fields.name, itemIndex, 'Name'),
+		email: getText.call(this, fields.email, itemIndex, 'Email'),
+		country_code: getText.call(this, fields.countryCode, itemIndex, 'Country Code'),
 		tags: toList(fields.tags),
 		attributes: attributes && Object.keys(attributes).length ? attributes : undefined,
 	});
-	const data = await thoughtlyApiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/contact/create',
-		body,
-		itemIndex,
-	});
-	return asRecord(data, { success: true });
+	return { method: 'POST', endpoint: '/contact/create', body, itemIndex };
+}
+
+/** Creates the contact. Never repeated after a failure: a repeat could create it twice. */
+export async function execute(
+	this: IExecuteFunctions,
+	_itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
+	return asRecord(await thoughtlyApiRequest.call(this, request), { success: true });
 }

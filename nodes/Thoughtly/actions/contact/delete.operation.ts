@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getRequiredId, pathId } from '../../helpers/parameters';
 import { contactRLC } from '../common.descriptions';
@@ -14,12 +15,19 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+/** Deleting twice deletes nothing more: a DELETE may be sent again. */
+export const sendsOnce = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
-	const data = await thoughtlyApiRequest.call(this, {
-		method: 'DELETE',
-		endpoint: `/contact/${pathId(contactId)}`,
-		itemIndex,
-	});
-	return asRecord(data, { id: contactId, deleted: true });
+	return { method: 'DELETE', endpoint: `/contact/${pathId(contactId)}`, itemIndex };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
+	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
+	return asRecord(await thoughtlyApiRequest.call(this, request), { id: contactId, deleted: true });
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { hasControlCharacter } from '../../helpers/parameters';
+
 /**
  * Thoughtly's events. The seeds' event table lists five; the spec's subscribe enum only the first
  * two, but its unsubscribe enum all five, and the trigger subscribes to folder events too.
@@ -61,6 +63,18 @@ export const dataField: INodeProperties = {
 		'Narrows the subscription: an agent ID for call events of one agent, a folder ID for folder events. Leave empty for all.',
 };
 
+/** An absolute http(s) address with a host, and no whitespace or control characters anywhere. */
+function isWebAddress(url: string): boolean {
+	// URL() would quietly drop tabs and line breaks, so they are refused first.
+	if (/\s/.test(url) || hasControlCharacter(url)) return false;
+	try {
+		const { protocol, hostname } = new URL(url);
+		return (protocol === 'https:' || protocol === 'http:') && hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
 /** `{ type, url, data? }`: the subscription's identity, `data` only when given. */
 export function subscriptionBody(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const type = this.getNodeParameter('event', itemIndex) as string;
@@ -72,7 +86,7 @@ export function subscriptionBody(this: IExecuteFunctions, itemIndex: number): ID
 			itemIndex,
 		});
 	}
-	if (!/^https?:\/\/[^\s/]+/i.test(url)) {
+	if (!isWebAddress(url)) {
 		throw new NodeOperationError(this.getNode(), `URL "${url}" is not an http(s) address [item ${itemIndex}]`, {
 			description: 'Enter a full address starting with https:// (or http://).',
 			itemIndex,

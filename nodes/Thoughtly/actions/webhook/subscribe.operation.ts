@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord } from '../../helpers/parameters';
 import { dataField, eventField, subscriptionBody, urlField } from './common';
@@ -12,13 +13,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export const sendsOnce = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const body = subscriptionBody.call(this, itemIndex);
-	const data = await thoughtlyApiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/webhooks/subscribe',
-		body,
-		itemIndex,
-	});
-	return asRecord(data, body);
+	return { method: 'POST', endpoint: '/webhooks/subscribe', body, itemIndex };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	_itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
+	return asRecord(await thoughtlyApiRequest.call(this, request), request.body ?? {});
 }

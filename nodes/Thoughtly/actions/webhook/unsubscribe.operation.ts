@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord } from '../../helpers/parameters';
 import { dataField, eventField, subscriptionBody, urlField } from './common';
@@ -20,14 +21,19 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** Removing twice removes nothing more: a DELETE may be sent again. */
+export const sendsOnce = false;
+
 /** Thoughtly knows a subscription by (event, URL, data), not by an ID. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
 	const body = subscriptionBody.call(this, itemIndex);
-	const data = await thoughtlyApiRequest.call(this, {
-		method: 'DELETE',
-		endpoint: '/webhooks/unsubscribe',
-		body,
-		itemIndex,
-	});
-	return asRecord(data, { ...body, removed: true });
+	return { method: 'DELETE', endpoint: '/webhooks/unsubscribe', body, itemIndex };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	_itemIndex: number,
+	request: ThoughtlyRequest,
+): Promise<IDataObject> {
+	return asRecord(await thoughtlyApiRequest.call(this, request), { ...request.body, removed: true });
 }

@@ -300,3 +300,48 @@ describe('an immediate request (better left out than late)', () => {
 		);
 	});
 });
+
+describe('answers without a body', () => {
+	it('a 204, to any method, is success without data', async () => {
+		for (const method of ['DELETE', 'POST']) {
+			const { outcome } = await run(method, [{ statusCode: 204, body: '' }]);
+			expect(outcome).toEqual({ data: undefined });
+		}
+	});
+
+	it('an empty 200 to a DELETE is success, whether n8n hands it over as nothing, text or bytes', async () => {
+		for (const body of [undefined, '', Buffer.alloc(0)]) {
+			const { outcome } = await run('DELETE', [{ statusCode: 200, body }]);
+			expect(outcome).toEqual({ data: undefined });
+		}
+	});
+
+	it('an empty 200 to a GET or POST is still not a Thoughtly answer', async () => {
+		for (const method of ['GET', 'POST']) {
+			const { outcome } = await run(method, [{ statusCode: 200, body: '' }]);
+			expect(failure(outcome).kind).toBe('unreadable');
+		}
+	});
+});
+
+describe('a DELETE whose first answer was lost', () => {
+	it.each([
+		['timed out', timeoutError()],
+		['lost its connection', resetError()],
+		['got a 502', fail(502, 'Bad gateway')],
+	])('the first attempt %s, the second gets 404: it worked, reported as success', async (_, first) => {
+		const { outcome, sent } = await run('DELETE', [first, fail(404, 'Contact not found')]);
+		expect(sent).toHaveLength(2);
+		expect(outcome).toEqual({ data: undefined });
+	});
+
+	it('a 404 to a GET sent again is still a failure', async () => {
+		const { outcome } = await run('GET', [timeoutError(), fail(404, 'Contact not found')]);
+		expect(failure(outcome)).toMatchObject({ kind: 'status', status: 404, attempts: 2 });
+	});
+
+	it('a 404 after a 429 is still a failure (Thoughtly did not act on the 429)', async () => {
+		const { outcome } = await run('DELETE', [fail(429, 'Too many', { 'retry-after': '0' }), fail(404, 'Contact not found')]);
+		expect(failure(outcome)).toMatchObject({ kind: 'status', status: 404 });
+	});
+});
