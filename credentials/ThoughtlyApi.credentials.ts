@@ -56,9 +56,9 @@ export class ThoughtlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Thoughtly/thoughtly.svg', dark: 'file:../nodes/Thoughtly/thoughtly.dark.svg' };
 
-	// The README's section says where in Thoughtly each field comes from. The address follows
-	// package.json's repository (test/nodes/editor/texts.test.ts keeps them equal).
-	documentationUrl = 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#credential-thoughtly-api';
+	// The README's section says where in Thoughtly each field comes from. npm shows the README of
+	// the published package at a fixed address, whoever hosts the repository.
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-thoughtly#credential-thoughtly-api';
 
 	properties: INodeProperties[] = [
 		{

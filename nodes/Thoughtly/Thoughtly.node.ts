@@ -15,7 +15,7 @@ export class Thoughtly implements INodeType {
 		subtitle,
 		description: 'Create and call contacts with Thoughtly AI voice agents, and read their calls',
 		// Used as is by the editor's Docs link (the codex URL would get query parameters after its #).
-		documentationUrl: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-node',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-node',
 		defaults: { name: 'Thoughtly' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -91,7 +91,7 @@ export class ThoughtlyTrigger implements INodeType {
 		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when a Thoughtly call completes, is transferred, or an agent action fails',
 		// Used as is by the editor's Docs link (the codex URL would get query parameters after its #).
-		documentationUrl: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-trigger-node',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-trigger-node',
 		defaults: {
 			name: 'Thoughtly Trigger',
 		},

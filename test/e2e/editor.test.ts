@@ -28,12 +28,8 @@ import {
 const SCREENSHOTS = path.resolve(
 	process.env.THOUGHTLY_E2E_SCREENSHOTS || path.join(__dirname, 'screenshots', 'editor'),
 );
-/** The repository's page, where the nodes' documentation links point (README headings). */
-const README = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
-	repository: { url: string };
-}).repository.url
-	.replace(/^git\+/, '')
-	.replace(/\.git$/, '');
+/** The package's page on npm, where the nodes' documentation links point (README headings). */
+const README = `https://www.npmjs.com/package/${(JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { name: string }).name}`;
 /** The action node's output schemas in the sources (the package serves its dist/ copy). */
 const SCHEMA_DIR = path.resolve(__dirname, '../../nodes/Thoughtly/__schema__/v1.0.0');
 /** Every wait for the page; generous because the machine may be busy, never a fixed sleep. */

@@ -13,11 +13,9 @@ import { startN8n } from '../../helpers/n8n';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-	repository: { url: string };
-};
-/** The repository's page, where GitHub renders the README: `git+https://…/x.git` → `https://…/x`. */
-const REPOSITORY_PAGE = packageJson.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string };
+/** The package's page on npm, which renders the published README with GitHub's heading anchors. */
+const REPOSITORY_PAGE = `https://www.npmjs.com/package/${packageJson.name}`;
 
 let n8n: N8nHarness;
 let action: INodeTypeDescription;
