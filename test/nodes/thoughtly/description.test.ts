@@ -39,9 +39,9 @@ it('carries its codex: categories and documentation', () => {
 		categories: ['Communication', 'Sales'],
 		alias: ['voice agent', 'AI calling', 'phone call', 'outbound call'],
 		resources: {
-			primaryDocumentation: [{ url: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-node' }],
+			primaryDocumentation: [{ url: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-node' }],
 			credentialDocumentation: [
-				{ url: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#credential-thoughtly-api' },
+				{ url: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#credential-thoughtly-api' },
 			],
 		},
 	});
