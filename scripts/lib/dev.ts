@@ -30,6 +30,7 @@ import { startSimulator, type SimulatorHandle } from '../../test/simulator';
 export const DEV_CREDENTIAL_NAME = 'Thoughtly (local simulator)';
 const CREDENTIAL_TYPE = 'thoughtlyApi';
 const TRIGGER_NODE_TYPE = 'n8n-nodes-thoughtly.thoughtlyTrigger';
+const MCP_TRIGGER_NODE_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
 export const EXAMPLES_DIR = path.join(REPO_DIR, 'examples', 'workflows');
 
 interface DevSettings {
@@ -164,6 +165,14 @@ export async function resubscribeTriggers(
 	}
 }
 
+/** The production URLs of published MCP Server Triggers among the workflows (n8n serves them under /mcp/). */
+export function mcpServerUrls(n8nUrl: string, workflows: Array<{ workflow: Workflow }>): string[] {
+	return workflows
+		.filter(({ workflow }) => workflow.active)
+		.flatMap(({ workflow }) => workflow.nodes.filter((node) => node.type === MCP_TRIGGER_NODE_TYPE && !node.disabled))
+		.map((node) => `${n8nUrl}/mcp/${String(node.parameters.path)}`);
+}
+
 async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
 	if (!(await portIsFree(port))) {
 		throw new Error(`Port ${port} on 127.0.0.1 is in use, so ${what} cannot start there. Stop whatever uses it, or set ${variable} to another port.`);
@@ -271,6 +280,10 @@ export async function main(): Promise<void> {
 		say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
 		say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
 		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
+		for (const url of mcpServerUrls(server.url, workflows)) {
+			say(`  4. Point an MCP client at ${url} (the published "MCP server" example): it lists`);
+			say('     the Thoughtly tools Find contacts, Create contact and Call contact, as an AI agent sees them.');
+		}
 		say('  The simulator prints every request it receives below.');
 		say();
 		say('Press Ctrl+C to stop n8n and the simulator.');

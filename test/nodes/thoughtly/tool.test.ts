@@ -5,7 +5,9 @@
  * Agent or MCP Server Trigger (see test/helpers/tools.ts); the end-to-end suite does the same
  * through a real MCP Server Trigger (test/e2e/mcp-tools.test.ts).
  */
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IDataObject, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { SEED } from '../../simulator';
 import { registerTools, runAgent, type ListedTool, type ToolNode } from '../../helpers/tools';
@@ -43,37 +45,17 @@ function toolDescriptionOf(resource: string, operation: string): string {
 	return shown[0].default as string;
 }
 
-const fromAI = (key: string, description: string, type = 'string') =>
-	`={{ $fromAI('${key}', \`${description}\`, '${type}') }}`;
-
-/** The three tools of the example workflow (examples/workflows/mcp-server-thoughtly-tools.json). */
-const findContacts: ToolNode = {
-	name: 'Find contacts',
-	parameters: {
-		resource: 'contact',
-		operation: 'getMany',
-		limit: 10,
-		filters: { search: fromAI('search', 'Text in the name, email or phone number of the contacts to find') },
-	},
+/** The three tools of the example workflow for `npm run dev`, as the example has them. */
+const example = JSON.parse(
+	readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'workflows', 'mcp-server-thoughtly-tools.json'), 'utf8'),
+) as { nodes: Array<{ name: string; parameters: INodeParameters }> };
+const exampleTool = (name: string): ToolNode => {
+	const node = example.nodes.find((candidate) => candidate.name === name)!;
+	return { name: node.name, parameters: node.parameters };
 };
-const createContact: ToolNode = {
-	name: 'Create contact',
-	parameters: {
-		resource: 'contact',
-		operation: 'create',
-		phoneNumber: fromAI('phone_number', 'Phone number in E.164 format: a plus, the country code and the number, e.g. +14155550123'),
-		additionalFields: { name: fromAI('name', "The person's full name") },
-	},
-};
-const callContact: ToolNode = {
-	name: 'Call contact',
-	parameters: {
-		resource: 'contact',
-		operation: 'call',
-		contactId: byId(fromAI('contact_id', 'ID of the contact to call (cnt_…), from Create contact or Find contacts')),
-		agentId: byId(SEED.agents.salesQualifier),
-	},
-};
+const findContacts = exampleTool('Find contacts');
+const createContact = exampleTool('Create contact');
+const callContact = exampleTool('Call contact');
 const tools = [findContacts, createContact, callContact];
 
 const agent = async (requests: IDataObject[], nodes: ToolNode[] = tools) =>
@@ -130,7 +112,8 @@ describe('what the model is told', () => {
 			properties: {
 				phone_number: {
 					type: 'string',
-					description: 'Phone number in E.164 format: a plus, the country code and the number, e.g. +14155550123',
+					description:
+						"The person's phone number in E.164 format: a plus, the country code and the number, without spaces, e.g. +14155550123",
 				},
 				name: { type: 'string', description: "The person's full name" },
 			},
@@ -149,7 +132,12 @@ describe('what its calls do', () => {
 		]);
 
 		expect(t.sent()).toEqual([
-			{ method: 'POST', path: '/contact/create', query: {}, body: { phone_number: '+14155550142', name: 'Robin Park' } },
+			{
+				method: 'POST',
+				path: '/contact/create',
+				query: {},
+				body: { phone_number: '+14155550142', name: 'Robin Park', tags: ['ai-agent'] },
+			},
 		]);
 		const [contact] = JSON.parse(answer.result as string);
 		expect(contact).toMatchObject({ phone_number: '+14155550142', name: 'Robin Park' });
