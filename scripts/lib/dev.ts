@@ -281,8 +281,8 @@ export async function main(): Promise<void> {
 		say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
 		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
 		for (const url of mcpServerUrls(server.url, workflows)) {
-			say(`  4. Point an MCP client at ${url} (the published "MCP server" example): it lists`);
-			say('     the Thoughtly tools Find contacts, Create contact and Call contact, as an AI agent sees them.');
+			say(`  4. Connect an MCP client to ${url}: the published "MCP server" example`);
+			say('     offers Find contacts, Create contact and Call contact as tools, as an AI agent sees them.');
 		}
 		say('  The simulator prints every request it receives below.');
 		say();

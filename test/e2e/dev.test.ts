@@ -100,7 +100,7 @@ describe('npm run dev', () => {
 		expect(banner).toContain(`Editor:             http://127.0.0.1:${n8nPort}/`);
 		expect(banner).toContain(`Log in:             ${DEV_LOGIN.email} / ${DEV_LOGIN.password}`);
 		expect(banner).toContain(`node types loaded:  ${ACTION_NODE_TYPE}, ${TRIGGER_NODE_TYPE}`);
-		expect(banner).toContain(`Point an MCP client at http://127.0.0.1:${n8nPort}/mcp/thoughtly`);
+		expect(banner).toContain(`Connect an MCP client to http://127.0.0.1:${n8nPort}/mcp/thoughtly:`);
 
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
 		await client.login(DEV_LOGIN.email, DEV_LOGIN.password);
