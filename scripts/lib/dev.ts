@@ -125,7 +125,8 @@ export async function importExamples(
 	for (const { file, workflow } of loadExamples()) {
 		const present = existing.find((w) => w.name === workflow.name && !(w as { isArchived?: boolean }).isArchived);
 		if (present) {
-			results.push({ workflow: present, imported: false });
+			// The list has no nodes; the banner reads them (the MCP server's path).
+			results.push({ workflow: await client.getWorkflow(present.id), imported: false });
 			continue;
 		}
 		const created = await client.createWorkflow(withCredential(workflow, credential));
