@@ -138,6 +138,7 @@ describe('npm run dev', () => {
 		const simulatorPort = await freePort();
 		const run = await startDev(n8nPort, simulatorPort);
 		expect(run.output()).toContain('(kept from an earlier run)');
+		expect(run.output()).toContain(`Connect an MCP client to http://127.0.0.1:${n8nPort}/mcp/thoughtly:`);
 		expect(run.output()).not.toContain('owner created now');
 
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
