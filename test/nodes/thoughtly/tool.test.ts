@@ -174,6 +174,28 @@ describe('how a failed call reads to the model', () => {
 		expect(t.sent()).toEqual([]);
 	});
 
+	it('an argument inside Additional Fields is named too', async () => {
+		const withAttributes: ToolNode = {
+			name: 'Create contact',
+			parameters: {
+				...createContact.parameters,
+				additionalFields: {
+					attributes: "={{ $fromAI('attributes', 'Facts about the person as a JSON object', 'json') }}",
+				},
+			},
+		};
+		const [answer] = await agent(
+			[{ call: 'Create_contact', arguments: { phone_number: '+14155550142', attributes: ['Acme'] } }],
+			[withAttributes],
+		);
+
+		expect(answer).toEqual({
+			error:
+				'NodeOperationError: attributes must be a JSON object, not a list. Enter a JSON object, e.g. {"company": "Acme"}.',
+		});
+		expect(t.sent()).toEqual([]);
+	});
+
 	it("Thoughtly's refusal: its message and the hint in one text, without n8n's Details block", async () => {
 		const outboundOff: ToolNode = {
 			name: 'Call contact',
