@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import { properties, subtitle } from './actions/versionDescription';
+import { forTool } from './helpers/toolErrors';
 import { listSearch } from './methods';
 
 export class Thoughtly implements INodeType {
@@ -27,6 +28,11 @@ export class Thoughtly implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		try {
+			return await router.call(this);
+		} catch (error) {
+			// As an AI agent's tool, errors name the argument the model filled (helpers/toolErrors).
+			throw forTool.call(this, error, properties);
+		}
 	}
 }

@@ -30,6 +30,7 @@ import { startSimulator, type SimulatorHandle } from '../../test/simulator';
 export const DEV_CREDENTIAL_NAME = 'Thoughtly (local simulator)';
 const CREDENTIAL_TYPE = 'thoughtlyApi';
 const TRIGGER_NODE_TYPE = 'n8n-nodes-thoughtly.thoughtlyTrigger';
+const MCP_TRIGGER_NODE_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
 export const EXAMPLES_DIR = path.join(REPO_DIR, 'examples', 'workflows');
 
 interface DevSettings {
@@ -124,7 +125,8 @@ export async function importExamples(
 	for (const { file, workflow } of loadExamples()) {
 		const present = existing.find((w) => w.name === workflow.name && !(w as { isArchived?: boolean }).isArchived);
 		if (present) {
-			results.push({ workflow: present, imported: false });
+			// The list has no nodes; the banner reads them (the MCP server's path).
+			results.push({ workflow: await client.getWorkflow(present.id), imported: false });
 			continue;
 		}
 		const created = await client.createWorkflow(withCredential(workflow, credential));
@@ -162,6 +164,14 @@ export async function resubscribeTriggers(
 			log(`could not re-publish "${workflow.name}": ${(error as Error).message}`);
 		}
 	}
+}
+
+/** The production URLs of published MCP Server Triggers among the workflows (n8n serves them under /mcp/). */
+export function mcpServerUrls(n8nUrl: string, workflows: Array<{ workflow: Workflow }>): string[] {
+	return workflows
+		.filter(({ workflow }) => workflow.active)
+		.flatMap(({ workflow }) => workflow.nodes.filter((node) => node.type === MCP_TRIGGER_NODE_TYPE && !node.disabled))
+		.map((node) => `${n8nUrl}/mcp/${String(node.parameters.path)}`);
 }
 
 async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
@@ -271,6 +281,10 @@ export async function main(): Promise<void> {
 		say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
 		say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
 		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
+		for (const url of mcpServerUrls(server.url, workflows)) {
+			say(`  4. Connect an MCP client to ${url}: the published "MCP server" example`);
+			say('     offers Find contacts, Create contact and Call contact as tools, as an AI agent sees them.');
+		}
 		say('  The simulator prints every request it receives below.');
 		say();
 		say('Press Ctrl+C to stop n8n and the simulator.');

@@ -16,6 +16,7 @@ const devFolder = path.join(state.workDir, 'dev');
 const DEV_LOGIN = { email: 'dev@example.com', password: 'Thoughtly-dev-1' };
 const LEAD_WORKFLOW = 'New lead → Thoughtly contact → call';
 const OUTCOME_WORKFLOW = 'Thoughtly call completed → outcome';
+const MCP_WORKFLOW = 'MCP server: Thoughtly tools for AI agents';
 
 interface DevRun {
 	proc: GroupProcess;
@@ -99,6 +100,7 @@ describe('npm run dev', () => {
 		expect(banner).toContain(`Editor:             http://127.0.0.1:${n8nPort}/`);
 		expect(banner).toContain(`Log in:             ${DEV_LOGIN.email} / ${DEV_LOGIN.password}`);
 		expect(banner).toContain(`node types loaded:  ${ACTION_NODE_TYPE}, ${TRIGGER_NODE_TYPE}`);
+		expect(banner).toContain(`Connect an MCP client to http://127.0.0.1:${n8nPort}/mcp/thoughtly:`);
 
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
 		await client.login(DEV_LOGIN.email, DEV_LOGIN.password);
@@ -106,7 +108,7 @@ describe('npm run dev', () => {
 		expect(credentials.map((c) => `${c.name} (${c.type})`)).toEqual([`${CREDENTIAL_NAME} (thoughtlyApi)`]);
 		const workflows = await client.listWorkflows();
 		expect(workflows.map((w) => `${w.name}${w.active ? ' [active]' : ''}`).sort()).toEqual(
-			[LEAD_WORKFLOW, `${OUTCOME_WORKFLOW} [active]`].sort(),
+			[LEAD_WORKFLOW, `${OUTCOME_WORKFLOW} [active]`, `${MCP_WORKFLOW} [active]`].sort(),
 		);
 		// The credential works: n8n's credential test against the dev simulator.
 		const simulatorData = { apiToken: SEED.apiToken, teamId: SEED.teamId, baseUrl: `http://127.0.0.1:${simulatorPort}` };
@@ -136,12 +138,13 @@ describe('npm run dev', () => {
 		const simulatorPort = await freePort();
 		const run = await startDev(n8nPort, simulatorPort);
 		expect(run.output()).toContain('(kept from an earlier run)');
+		expect(run.output()).toContain(`Connect an MCP client to http://127.0.0.1:${n8nPort}/mcp/thoughtly:`);
 		expect(run.output()).not.toContain('owner created now');
 
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
 		await client.login(DEV_LOGIN.email, DEV_LOGIN.password);
 		expect((await client.listCredentials()).map((c) => c.name)).toEqual([CREDENTIAL_NAME]);
-		expect((await client.listWorkflows()).map((w) => w.name).sort()).toEqual([LEAD_WORKFLOW, OUTCOME_WORKFLOW].sort());
+		expect((await client.listWorkflows()).map((w) => w.name).sort()).toEqual([LEAD_WORKFLOW, OUTCOME_WORKFLOW, MCP_WORKFLOW].sort());
 
 		// The credential now points at this run's simulator (another port), and the trigger
 		// subscribed to it again.

@@ -86,3 +86,24 @@ export const returnAllOrLimit: INodeProperties[] = [
 ];
 
 export const tagsHint = 'Separate several with commas';
+
+/**
+ * What an AI agent reads about the operation when the node is its tool ("Thoughtly Tool"). n8n
+ * uses a `toolDescription` parameter as the tool's description and, when the node has one, adds
+ * no "Set Automatically" choice of its own, whose text would only be the operation's action.
+ * `@tool` shows it in the tool only. The text says what the operation does, what it needs and
+ * what it costs, so that a model knows when (not) to use it; users can edit it.
+ */
+export function toolDescription(text: string): INodeProperties {
+	return {
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: text,
+		required: true,
+		typeOptions: { rows: 4 },
+		displayOptions: { show: { '@tool': [true] } },
+		description:
+			'What the AI agent is told about this tool. The default says what the operation does and costs; add your own rules, e.g. when to use it.',
+	};
+}

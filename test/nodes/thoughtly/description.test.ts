@@ -73,9 +73,11 @@ const table: Record<string, Record<string, string[]>> = {
 	},
 };
 
+/** In a workflow's node; the tool's own description (shown only in "Thoughtly Tool") is tested in tool.test.ts. */
 function shownFor(resource: string, operation: string): string[] {
 	return description.properties
 		.filter((p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions.show.operation?.includes(operation))
+		.filter((p) => p.displayOptions?.show?.['@tool']?.[0] !== true)
 		.map((p) =>
 			p.type === 'collection'
 				? `${p.name}(${(p.options as INodeProperties[]).map((o) => o.name).join(',')})`

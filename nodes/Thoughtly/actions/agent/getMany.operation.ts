@@ -3,9 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequestAllItems } from '../../transport';
 import { getListLimit, withoutEmpty } from '../../helpers/parameters';
-import { returnAllOrLimit } from '../common.descriptions';
+import { returnAllOrLimit, toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		"List the team's Thoughtly voice agents: ID, title and status. Use it to find the ID of the agent that should make a call. Read-only.",
+	),
 	...returnAllOrLimit,
 	{
 		displayName: 'Filters',

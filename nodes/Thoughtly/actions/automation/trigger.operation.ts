@@ -4,8 +4,12 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, checkId, getJsonObject, notAnId, pathId } from '../../helpers/parameters';
+import { toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		'Start a Thoughtly automation through its webhook, with a JSON payload. The automation then runs its own steps, which may call or message people: this cannot be taken back. Use it only when you were asked to start that automation.',
+	),
 	{
 		displayName: 'Automation ID',
 		name: 'automationId',

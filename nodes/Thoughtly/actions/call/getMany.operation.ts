@@ -3,9 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequestAllItems } from '../../transport';
 import { getListLimit, getRequiredId, pathId, toList, withoutEmpty } from '../../helpers/parameters';
-import { agentRLC, returnAllOrLimit } from '../common.descriptions';
+import { agentRLC, returnAllOrLimit, toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		"List one voice agent's calls, with each call's status, outcome, summary and transcript. Needs the agent's ID; filter by text, tags or status. Read-only.",
+	),
 	{ ...agentRLC, description: 'The agent whose calls to list' },
 	...returnAllOrLimit,
 	{

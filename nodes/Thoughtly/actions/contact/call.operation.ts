@@ -4,9 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getJsonObject, getRequiredId } from '../../helpers/parameters';
-import { agentRLC, contactRLC, listingFrom } from '../common.descriptions';
+import { agentRLC, contactRLC, listingFrom, toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		"Have a Thoughtly voice agent phone a contact now. This rings a real person's phone at once and cannot be taken back. Call only when you were asked to call this person, and only once: after an error, do not try again unless you were told to. Needs the contact's ID (from creating or finding the contact). Returns the queued call; its outcome comes later.",
+	),
 	{
 		...listingFrom(contactRLC, 'searchCallableContacts'),
 		description: 'The contact to call. The list shows only contacts with a phone number.',

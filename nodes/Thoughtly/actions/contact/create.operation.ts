@@ -4,8 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getJsonObject, getPhoneNumber, getText, toList, withoutEmpty } from '../../helpers/parameters';
+import { toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		'Create a contact in Thoughtly, so that a voice agent can call it. Needs the phone number in E.164 format: a plus, the country code and the number, e.g. +14155550123. Name, email, tags and attributes are optional. Only add people who agreed to be called. Returns the contact with its ID.',
+	),
 	{
 		displayName: 'Phone Number',
 		name: 'phoneNumber',

@@ -4,9 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getRequiredId, pathId } from '../../helpers/parameters';
-import { contactRLC } from '../common.descriptions';
+import { contactRLC, toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		"Delete a Thoughtly contact, permanently. This cannot be undone: the contact and everything stored with it are gone. Use it only when you were asked to delete this contact. Needs the contact's ID.",
+	),
 	{ ...contactRLC, description: 'The contact to delete. This cannot be undone.' },
 ];
 

@@ -3,9 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord, getRequiredId, pathId } from '../../helpers/parameters';
-import { contactRLC } from '../common.descriptions';
+import { contactRLC, toolDescription } from '../common.descriptions';
 
-const properties: INodeProperties[] = [{ ...contactRLC, description: 'The contact to get' }];
+const properties: INodeProperties[] = [
+	toolDescription(
+		'Get one Thoughtly contact by its ID: name, phone number, email, tags and attributes. Read-only.',
+	),
+	{ ...contactRLC, description: 'The contact to get' },
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['contact'], operation: ['get'] } },

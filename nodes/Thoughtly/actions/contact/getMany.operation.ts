@@ -3,9 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequestAllItems } from '../../transport';
 import { getListLimit, toList, withoutEmpty } from '../../helpers/parameters';
-import { returnAllOrLimit } from '../common.descriptions';
+import { returnAllOrLimit, toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		"Find Thoughtly contacts: ID, name, phone number, email and tags. Search by text in the name, email or phone number, or filter by tags. Use it to find a contact's ID before calling it. Read-only.",
+	),
 	...returnAllOrLimit,
 	{
 		displayName: 'Filters',

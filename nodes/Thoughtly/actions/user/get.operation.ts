@@ -3,8 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord } from '../../helpers/parameters';
+import { toolDescription } from '../common.descriptions';
 
-const properties: INodeProperties[] = [];
+const properties: INodeProperties[] = [
+	toolDescription(
+		'Get the Thoughtly user this connection acts as: name, email and team ID. Read-only.',
+	),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['get'] } },

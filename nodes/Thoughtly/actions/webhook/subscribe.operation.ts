@@ -5,8 +5,16 @@ import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord } from '../../helpers/parameters';
 import { dataField, eventField, subscriptionBody, urlField } from './common';
+import { toolDescription } from '../common.descriptions';
 
-const properties: INodeProperties[] = [eventField, urlField, dataField];
+const properties: INodeProperties[] = [
+	toolDescription(
+		'Have Thoughtly send an event, such as every completed call with its transcript, to a URL. Call data then leaves Thoughtly for that address: subscribe only to URLs you were given.',
+	),
+	eventField,
+	urlField,
+	dataField,
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['webhook'], operation: ['subscribe'] } },

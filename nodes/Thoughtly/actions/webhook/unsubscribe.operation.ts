@@ -5,8 +5,12 @@ import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
 import { asRecord } from '../../helpers/parameters';
 import { dataField, eventField, subscriptionBody, urlField } from './common';
+import { toolDescription } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
+	toolDescription(
+		'Stop Thoughtly sending an event to a URL. Workflows that wait for these events, such as a Thoughtly Trigger, stop receiving them. Give the event, URL and data exactly as subscribed.',
+	),
 	{ ...eventField, description: 'The event of the subscription to remove' },
 	{ ...urlField, description: 'The address of the subscription to remove' },
 	{
