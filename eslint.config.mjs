@@ -36,8 +36,8 @@ export default defineConfig(
 			...n8nNodesBase.configs.nodes.rules,
 			// Thoughtly's lists really stop at 50 a page, so a maxValue is accurate.
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-			// Inputs and outputs use NodeConnectionTypes, which the community plugin requires
-			// (the scanner turns these two off for the same reason).
+			// Inputs and outputs use a typed constant (nodes/Thoughtly/helpers/connections.ts), which
+			// these two rules cannot read (the scanner turns them off as well).
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},

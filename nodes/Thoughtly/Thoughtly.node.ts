@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import { properties, subtitle } from './actions/versionDescription';
+import { MAIN_CONNECTION } from './helpers/connections';
 import { forTool } from './helpers/toolErrors';
 import { listSearch } from './methods';
 
@@ -19,8 +19,8 @@ export class Thoughtly implements INodeType {
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-node',
 		defaults: { name: 'Thoughtly' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'thoughtlyApi', required: true }],
 		properties,
 	};

@@ -6,9 +6,10 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { agentRLC } from '../Thoughtly/actions/common.descriptions';
+import { MAIN_CONNECTION } from '../Thoughtly/helpers/connections';
 import { searchAgents } from '../Thoughtly/methods/listSearch';
 import type { ThoughtlyCredentials } from '../Thoughtly/transport';
 import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
@@ -96,7 +97,7 @@ export class ThoughtlyTrigger implements INodeType {
 			name: 'Thoughtly Trigger',
 		},
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [
 			{
 				name: THOUGHTLY_CREDENTIAL,
