@@ -1,5 +1,6 @@
 /**
- * `npm run dev`: n8n 2.40.7 with this package loaded under its own name, talking to the local
+ * `npm run dev`: n8n (2.40.7, or the version given by `npm run dev -- --n8n-version 1.123.81` or
+ * THOUGHTLY_N8N_VERSION) with this package loaded under its own name, talking to the local
  * Thoughtly simulator, with a ready credential and example workflows.
  *
  * Steps: build → provide the n8n runtime (first run installs it) → pack and install the package
@@ -142,7 +143,8 @@ export async function importExamples(
 
 /**
  * The simulator starts empty at every run, while n8n 2.40.7 keeps published workflows'
- * webhooks registered across restarts without asking the trigger again. So each published
+ * webhooks registered across restarts without asking the trigger again (n8n 1.x asks its
+ * `checkExists`, which does the same, but this costs nothing there). So each published
  * workflow with a Thoughtly Trigger is unpublished and published again (the same version):
  * that runs the trigger's own lifecycle, which subscribes it on the fresh simulator.
  */
@@ -194,7 +196,8 @@ export async function main(): Promise<void> {
 
 	const runtime = runtimePaths();
 	if (!runtimeInstalled()) {
-		step(`First run on this machine: installing n8n ${runtime.n8nVersion} and Node ${runtime.nodeVersion} into ${runtime.root}.`);
+		const node = runtime.node.source === 'system' ? `to run on this Node ${runtime.nodeVersion}` : `and Node ${runtime.nodeVersion}`;
+		step(`First run of n8n ${runtime.n8nVersion} on this machine: installing it ${node} into ${runtime.root}.`);
 		say('  This takes about 8 minutes and 2.8 GB, once; later runs start in seconds. Progress follows every 30 s.');
 	}
 	await ensureRuntimeAsync();

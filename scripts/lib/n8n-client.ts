@@ -4,6 +4,9 @@
  * publish/unpublish), executions (decoded from n8n's "flatted" encoding), node and
  * credential types, and the community-package installer.
  *
+ * It speaks to n8n 2.x and 1.x; where their APIs differ, it follows the server's own version
+ * (`versionCli` in `GET /rest/settings`).
+ *
  * Facts about n8n 2.40.7 this relies on:
  * - Every `/rest/...` answer wraps its payload as `{ "data": ... }`; errors are `{ "message" }`.
  * - `POST /rest/owner/setup` creates the owner once and answers with the `n8n-auth` cookie;
@@ -14,6 +17,15 @@
  *   `not_published` once `POST .../deactivate` is through.
  * - `POST /rest/workflows/:id/run` with `triggerToStartFrom` starts a manual execution and
  *   answers with its id at once; the execution is read from `GET /rest/executions/:id`.
+ * - A workflow is archived before it is deleted.
+ *
+ * How n8n 1.x (1.123.81, and 1.49.0 as far as used here) differs:
+ * - There is no publication: `PATCH /rest/workflows/:id` with `active` and the current
+ *   `versionId` activates or deactivates, synchronously; a trigger that cannot be activated
+ *   makes the PATCH fail with its message. `active` on the workflow says whether it is live.
+ * - `POST /rest/workflows/:id/run` takes the workflow itself (`workflowData`).
+ * - Before 1.x's later versions, login reads `email` instead of `emailOrLdapLoginId`, and
+ *   there is no archive (a workflow is deleted as it is).
  */
 import { parse as parseFlatted } from 'flatted';
 import { StopWaiting, waitFor } from './processes';
@@ -151,6 +163,7 @@ const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 export class N8nClient {
 	readonly baseUrl: string;
 	private cookie?: string;
+	private serverVersion?: Promise<string>;
 
 	constructor(baseUrl: string) {
 		this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -200,7 +213,19 @@ export class N8nClient {
 	}
 
 	async login(email: string, password: string): Promise<void> {
-		await this.request('POST', '/login', { emailOrLdapLoginId: email, password });
+		// Each n8n reads the field it knows and drops the other.
+		await this.request('POST', '/login', { emailOrLdapLoginId: email, email, password });
+	}
+
+	/** The server's own n8n version, e.g. "1.123.81" (asked once). */
+	async version(): Promise<string> {
+		this.serverVersion ??= this.request<{ versionCli: string }>('GET', '/settings').then((s) => s.versionCli);
+		return await this.serverVersion;
+	}
+
+	/** The server's major version: 1 or 2. */
+	async major(): Promise<number> {
+		return Number((await this.version()).split('.')[0]);
 	}
 
 	/**
@@ -281,12 +306,24 @@ export class N8nClient {
 	}
 
 	async deleteWorkflow(id: string): Promise<void> {
-		await this.request('POST', `/workflows/${id}/archive`);
+		try {
+			await this.request('POST', `/workflows/${id}/archive`);
+		} catch (error) {
+			// An n8n without archiving deletes the workflow as it is.
+			if (!(error instanceof N8nApiError && error.status === 404)) throw error;
+		}
 		await this.request('DELETE', `/workflows/${id}`);
 	}
 
+	/** n8n 2.x only: where publishing the workflow stands. */
 	async publicationStatus(id: string): Promise<PublicationStatus> {
 		return await this.request('GET', `/workflows/${id}/publication-status`);
+	}
+
+	/** True when the workflow is active (2.x: published) with its triggers set up. */
+	async isLive(id: string): Promise<boolean> {
+		if ((await this.major()) < 2) return (await this.getWorkflow(id)).active;
+		return (await this.publicationStatus(id)).status === 'published';
 	}
 
 	/**
@@ -294,11 +331,15 @@ export class N8nClient {
 	 * until n8n has set up its triggers. Throws with n8n's message when a trigger could not be
 	 * activated.
 	 */
-	async activateWorkflow(id: string, options: { versionId?: string; timeoutMs?: number } = {}): Promise<PublicationStatus> {
+	async activateWorkflow(id: string, options: { versionId?: string; timeoutMs?: number } = {}): Promise<void> {
 		const versionId = options.versionId ?? (await this.getWorkflow(id)).versionId;
 		const timeoutMs = options.timeoutMs ?? 60_000;
+		if ((await this.major()) < 2) {
+			await this.request('PATCH', `/workflows/${id}`, { active: true, versionId });
+			return;
+		}
 		await this.request('POST', `/workflows/${id}/activate`, { versionId });
-		const status = await waitFor(
+		await waitFor(
 			`workflow ${id} to be published`,
 			async () => {
 				const current = await this.publicationStatus(id);
@@ -312,11 +353,14 @@ export class N8nClient {
 			},
 			timeoutMs,
 		);
-		return status;
 	}
 
 	/** Unpublishes (deactivates) the workflow and waits until n8n has removed its triggers. */
 	async deactivateWorkflow(id: string, timeoutMs = 60_000): Promise<void> {
+		if ((await this.major()) < 2) {
+			await this.request('PATCH', `/workflows/${id}`, { active: false, versionId: (await this.getWorkflow(id)).versionId });
+			return;
+		}
 		await this.request('POST', `/workflows/${id}/deactivate`, {});
 		await waitFor(
 			`workflow ${id} to be unpublished`,
@@ -327,9 +371,9 @@ export class N8nClient {
 
 	/** Starts a manual run from the named trigger node; returns the execution id. */
 	async runWorkflow(id: string, triggerNodeName: string): Promise<string> {
-		const result = await this.request<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${id}/run`, {
-			triggerToStartFrom: { name: triggerNodeName },
-		});
+		const body: Record<string, unknown> = { triggerToStartFrom: { name: triggerNodeName } };
+		if ((await this.major()) < 2) body.workflowData = await this.getWorkflow(id);
+		const result = await this.request<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/workflows/${id}/run`, body);
 		if (!result.executionId) throw new Error(`n8n did not start workflow ${id}: ${JSON.stringify(result)}`);
 		return result.executionId;
 	}

@@ -1,6 +1,7 @@
 /**
- * Starts a real n8n 2.40.7 (from the runtime cache, on Node 24) with a user folder of its own,
- * listening on 127.0.0.1 only, and captures everything it logs.
+ * Starts a real n8n (2.40.7, or the version scripts/n8n-runtime.js is asked for; from the runtime
+ * cache) with a user folder of its own, listening on 127.0.0.1 only, and captures everything it
+ * logs.
  *
  * Facts about n8n 2.40.7 this relies on (read from its source):
  * - Community packages are loaded from `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/n8n-nodes-*`
@@ -83,8 +84,9 @@ export function n8nEnvironment(options: {
 	brokerPort: number;
 	logLevel: string;
 	nodeBinDir: string;
+	n8nVersion: string;
 }): Record<string, string> {
-	const { userFolder, port, brokerPort, logLevel, nodeBinDir } = options;
+	const { userFolder, port, brokerPort, logLevel, nodeBinDir, n8nVersion } = options;
 	const base: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (value === undefined) continue;
@@ -107,8 +109,7 @@ export function n8nEnvironment(options: {
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `${url}/`,
-		// WEBHOOK_URL still works in 2.40.7 but is deprecated in favour of N8N_WEBHOOK_URL.
-		N8N_WEBHOOK_URL: `${url}/`,
+		...webhookUrlSetting(n8nVersion, `${url}/`),
 		N8N_SECURE_COOKIE: 'false',
 		DB_TYPE: 'sqlite',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
@@ -126,6 +127,11 @@ export function n8nEnvironment(options: {
 		N8N_LOG_OUTPUT: 'console',
 		NO_COLOR: '1',
 	};
+}
+
+/** n8n 2.x reads N8N_WEBHOOK_URL (WEBHOOK_URL only as a deprecated fallback); n8n 1.x reads WEBHOOK_URL only. */
+export function webhookUrlSetting(n8nVersion: string, url: string): Record<string, string> {
+	return n8nVersion.startsWith('1.') ? { WEBHOOK_URL: url } : { N8N_WEBHOOK_URL: url };
 }
 
 export class N8nServer {
@@ -175,6 +181,7 @@ export class N8nServer {
 				brokerPort,
 				logLevel: this.options.logLevel ?? 'info',
 				nodeBinDir: path.dirname(runtime.nodeBin),
+				n8nVersion: runtime.n8nVersion,
 			}),
 			...this.options.env,
 		};

@@ -3,7 +3,8 @@
  * webhooks registered across a restart (its webhook routes live in the database and its
  * publication reconciler finds the trigger still activated), so the Thoughtly subscription must
  * survive untouched: nothing unsubscribed at shutdown, nothing subscribed again at start-up, and
- * one completed call still starts exactly one execution.
+ * one completed call still starts exactly one execution. n8n 1.x asks the trigger's
+ * `checkExists` at start-up instead, which finds the subscription: the same must hold.
  */
 import { randomUUID } from 'node:crypto';
 import { nodeOutput } from '../../scripts/lib/n8n-client';
@@ -64,12 +65,8 @@ describe('restarting n8n with an active Thoughtly Trigger', () => {
 		const logBefore = server.log().length;
 		await server.restart();
 		await client.login(OWNER.email, OWNER.password);
-		// n8n re-publishes active workflows in the background after start-up.
-		await waitFor(
-			'the workflow to be live again',
-			async () => ((await client.publicationStatus(workflow.id)).status === 'published' ? true : undefined),
-			60_000,
-		);
+		// n8n 2.x re-publishes active workflows in the background after start-up.
+		await waitFor('the workflow to be live again', async () => ((await client.isLive(workflow.id)) ? true : undefined), 60_000);
 		// Let the publication reconciler (every 10 s) have its look before counting requests.
 		await new Promise((resolve) => setTimeout(resolve, 12_000));
 		const sinceRestart = (await sim.requests()).filter((r) => r.headers['x-api-token'] === state.apiToken);

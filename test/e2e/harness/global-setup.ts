@@ -59,10 +59,12 @@ export default async function globalSetup(): Promise<void> {
 	const server = new N8nServer({ userFolder, logLevel: 'debug' });
 	globalThis.__THOUGHTLY_E2E__ = { server, simulator, workDir };
 	let credential: { id: string };
+	let n8nVersion: string;
 	try {
 		say('starting the shared n8n ...');
 		await server.start();
 		const client = new N8nClient(server.url);
+		n8nVersion = await client.version();
 		await client.ensureOwner(OWNER);
 		credential = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
 			apiToken: simulator.apiToken,
@@ -85,6 +87,7 @@ export default async function globalSetup(): Promise<void> {
 		apiToken: simulator.apiToken,
 		teamId: simulator.teamId,
 		n8nUrl: server.url,
+		n8nVersion,
 		n8nUserFolder: userFolder,
 		n8nLogFile: server.logFile,
 		credentialId: credential.id,
@@ -92,5 +95,5 @@ export default async function globalSetup(): Promise<void> {
 	const stateFile = path.join(workDir, 'state.json');
 	writeFileSync(stateFile, JSON.stringify(state, null, 2));
 	process.env[STATE_ENV] = stateFile;
-	say(`n8n ${server.url} and simulator ${simulator.url} ready after ${Math.round((Date.now() - started) / 1000)}s`);
+	say(`n8n ${n8nVersion} on ${server.url} and simulator ${simulator.url} ready after ${Math.round((Date.now() - started) / 1000)}s`);
 }

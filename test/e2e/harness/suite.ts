@@ -33,6 +33,8 @@ export interface SuiteState {
 	apiToken: string;
 	teamId: string;
 	n8nUrl: string;
+	/** The shared n8n's own version (`versionCli`), e.g. "2.40.7" or "1.123.81". */
+	n8nVersion: string;
 	n8nUserFolder: string;
 	n8nLogFile: string;
 	credentialId: string;
@@ -44,6 +46,20 @@ export function readState(): SuiteState {
 	const file = process.env[STATE_ENV];
 	if (!file) throw new Error(`${STATE_ENV} is not set: run the suite with npm run test:e2e`);
 	return JSON.parse(readFileSync(file, 'utf8')) as SuiteState;
+}
+
+/**
+ * The suite runs against n8n 2.x (default) and 1.x (THOUGHTLY_N8N_VERSION=1.123.81). Every case
+ * runs on both; a case that needs what only 2.x has uses `describeFor2x` instead of `describe`,
+ * and is skipped, saying why, on 1.x.
+ */
+export function n8nMajor(): number {
+	return Number(readState().n8nVersion.split('.')[0]);
+}
+
+export function describeFor2x(name: string, fn: () => void): void {
+	if (n8nMajor() >= 2) describe(name, fn);
+	else describe.skip(`${name} (needs n8n 2.x; this is ${readState().n8nVersion})`, fn);
 }
 
 export interface Shared {
