@@ -63,7 +63,7 @@ function hostOf(url: string): string | undefined {
 
 /**
  * Thoughtly posts events from the internet, so it can only deliver to a public address. n8n
- * builds its webhook URLs from its N8N_WEBHOOK_URL (formerly WEBHOOK_URL) setting, or from its
+ * builds its webhook URLs from its N8N_WEBHOOK_URL setting (WEBHOOK_URL on n8n 1.x), or from its
  * own host and port when that is unset (usually localhost). A local Thoughtly (the simulator) can reach local addresses, so only a
  * public Base URL makes a local webhook URL an error.
  */
@@ -72,7 +72,7 @@ export function assertThoughtlyCanReach(this: IHookFunctions, webhookUrl: string
 	const apiHost = hostOf(baseUrl);
 	if (webhookHost === undefined) {
 		throw new NodeOperationError(this.getNode(), `n8n gave this trigger an invalid webhook URL: ${webhookUrl}`, {
-			description: 'Check the N8N_WEBHOOK_URL (formerly WEBHOOK_URL) setting of this n8n instance.',
+			description: 'Check the N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) setting of this n8n instance.',
 		});
 	}
 	if (!isLocalHost(webhookHost) || (apiHost !== undefined && isLocalHost(apiHost))) return;
@@ -81,7 +81,7 @@ export function assertThoughtlyCanReach(this: IHookFunctions, webhookUrl: string
 		`Thoughtly cannot reach this n8n: its webhook URL (${new URL(webhookUrl).origin}) is a local address`,
 		{
 			description:
-				"n8n builds webhook URLs from its WEBHOOK_URL setting. Set the N8N_WEBHOOK_URL environment variable (WEBHOOK_URL in older n8n versions; n8n 2.x reads both) to the public HTTPS address at which this n8n can be reached from the internet (for example https://n8n.example.com/) and restart n8n. When n8n runs on your own computer, put a tunnel in front of it and use the tunnel's address.",
+				"n8n builds webhook URLs from its webhook URL setting. Set the environment variable N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to the public HTTPS address at which this n8n can be reached from the internet (for example https://n8n.example.com/) and restart n8n. When n8n runs on your own computer, put a tunnel in front of it and use the tunnel's address.",
 		},
 	);
 }

@@ -445,7 +445,9 @@ describe('webhook URL Thoughtly cannot reach', () => {
 		const activation = trigger.activate();
 		await expect(activation).rejects.toThrow(/^Thoughtly cannot reach this n8n: its webhook URL \(.+\) is a local address$/);
 		await expect(activation).rejects.toMatchObject({
-			description: expect.stringContaining('Set the N8N_WEBHOOK_URL environment variable'),
+			description: expect.stringContaining(
+				'Set the environment variable N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to the public HTTPS address',
+			),
 		});
 		expect(env.sim.requests()).toStrictEqual([]);
 	});
