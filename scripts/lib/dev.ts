@@ -233,7 +233,8 @@ export async function main(): Promise<void> {
 
 	try {
 		const relativeLog = path.relative(process.cwd(), n8n.logFile);
-		step(`Starting n8n ${runtime.n8nVersion}${settings.queue ? ' in queue mode' : ''} on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? n8n.logFile : relativeLog}) ...`);
+		const node = `Node ${runtime.nodeVersion}${runtime.node.source === 'system' ? ', the one running this script' : ''}`;
+		step(`Starting n8n ${runtime.n8nVersion}${settings.queue ? ' in queue mode' : ''} (${node}) on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? n8n.logFile : relativeLog}) ...`);
 		await n8n.start();
 		const server = n8n.main;
 		const loadErrors = server.loadErrors();
