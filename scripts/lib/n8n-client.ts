@@ -163,7 +163,7 @@ const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 export class N8nClient {
 	readonly baseUrl: string;
 	private cookie?: string;
-	private serverVersion?: Promise<string>;
+	private serverVersion?: string;
 
 	constructor(baseUrl: string) {
 		this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -217,10 +217,11 @@ export class N8nClient {
 		await this.request('POST', '/login', { emailOrLdapLoginId: email, email, password });
 	}
 
-	/** The server's own n8n version, e.g. "1.123.81" (asked once). */
+	/** The server's own n8n version, e.g. "1.123.81". n8n tells it only once logged in. */
 	async version(): Promise<string> {
-		this.serverVersion ??= this.request<{ versionCli: string }>('GET', '/settings').then((s) => s.versionCli);
-		return await this.serverVersion;
+		this.serverVersion ??= (await this.request<{ versionCli?: string }>('GET', '/settings')).versionCli;
+		if (!this.serverVersion) throw new Error('n8n tells its version only once logged in: log in first');
+		return this.serverVersion;
 	}
 
 	/** The server's major version: 1 or 2. */

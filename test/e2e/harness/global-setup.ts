@@ -64,8 +64,8 @@ export default async function globalSetup(): Promise<void> {
 		say('starting the shared n8n ...');
 		await server.start();
 		const client = new N8nClient(server.url);
-		n8nVersion = await client.version();
 		await client.ensureOwner(OWNER);
+		n8nVersion = await client.version();
 		credential = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
 			apiToken: simulator.apiToken,
 			teamId: simulator.teamId,
