@@ -160,6 +160,20 @@ export interface InstalledPackage {
 
 const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/**
+ * fetch, sent once more when it failed on a kept-alive connection that n8n closed (after its
+ * 5 s keep-alive timeout) just as the request went out: n8n never saw that request.
+ */
+async function fetchOnFreshConnection(url: string, init: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
+		return await fetch(url, init);
+	}
+}
+
 export class N8nClient {
 	readonly baseUrl: string;
 	private cookie?: string;
@@ -172,7 +186,7 @@ export class N8nClient {
 	/** Calls `/rest<path>` (or `path` as is when it starts with `/types/` or `/healthz`) and unwraps `data`. */
 	async request<T>(method: string, path: string, body?: unknown): Promise<T> {
 		const url = /^\/(types|healthz|webhook)/.test(path) ? `${this.baseUrl}${path}` : `${this.baseUrl}/rest${path}`;
-		const response = await fetch(url, {
+		const response = await fetchOnFreshConnection(url, {
 			method,
 			headers: {
 				...(body === undefined ? {} : { 'Content-Type': 'application/json' }),

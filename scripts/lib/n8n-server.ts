@@ -11,7 +11,7 @@
  * - `/healthz` answers as soon as the HTTP server listens, before migrations; `/rest/settings`
  *   also answers early. `/healthz/readiness` turns 200 once the database is migrated and the
  *   server is fully set up; active workflows are (re)activated right after, and the log then
- *   says "Editor is now accessible via".
+ *   says "Editor is now accessible via". (n8n 1.49 has no readiness check; the log line is.)
  * - n8n spawns its JavaScript task runner as `node` from PATH, and runs `npm` from PATH for the
  *   community-package installer: both must find the Node 24 runtime first.
  */
@@ -216,7 +216,8 @@ export class N8nServer {
 					if (!READY_LINE[command].test(this.output.slice(runStart))) return undefined;
 					if (command === 'worker') return true;
 					const response = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
-					return response?.status === 200 ? true : undefined;
+					// n8n 1.49 has no readiness check (404): the ready line is the sign there.
+					return response?.status === 200 || response?.status === 404 ? true : undefined;
 				},
 				timeout,
 				250,
