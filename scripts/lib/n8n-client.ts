@@ -407,10 +407,23 @@ export class N8nClient {
 		return result.results;
 	}
 
-	/** One execution with its run data decoded from n8n's flatted encoding. */
+	/**
+	 * One execution with its run data decoded from n8n's flatted encoding. n8n 1.x on SQLite
+	 * writes a finished execution's status before its run data: a finished execution is read
+	 * again until its result is there.
+	 */
 	async getExecution(id: string): Promise<Execution> {
-		const raw = await this.request<Omit<Execution, 'data'> & { data: string }>('GET', `/executions/${id}`);
-		return { ...raw, data: parseFlatted(raw.data) };
+		return await waitFor(
+			`execution ${id}'s run data`,
+			async () => {
+				const raw = await this.request<Omit<Execution, 'data'> & { data?: string }>('GET', `/executions/${id}`);
+				const data = typeof raw.data === 'string' ? parseFlatted(raw.data) : undefined;
+				if (FINISHED_STATUSES.has(raw.status) && !data?.resultData) return undefined;
+				return { ...raw, data };
+			},
+			30_000,
+			200,
+		);
 	}
 
 	async waitForExecution(id: string, timeoutMs = 120_000): Promise<Execution> {
