@@ -24,6 +24,7 @@
  *   `versionId` activates or deactivates, synchronously; a trigger that cannot be activated
  *   makes the PATCH fail with its message. `active` on the workflow says whether it is live.
  * - `POST /rest/workflows/:id/run` takes the workflow itself (`workflowData`).
+ * - `POST /rest/credentials/test` tests saved credentials only.
  * - Before 1.x's later versions, login reads `email` instead of `emailOrLdapLoginId`, and
  *   there is no archive (a workflow is deleted as it is).
  */
@@ -281,6 +282,15 @@ export class N8nClient {
 		data: Record<string, unknown>,
 		existing?: { id: string; name: string },
 	): Promise<CredentialTestResult> {
+		if (!existing && (await this.major()) < 2) {
+			// n8n 1.x tests saved credentials only (its editor saves before testing): save one for the test.
+			const saved = await this.createCredential(`${type} under test`, type, data);
+			try {
+				return await this.testCredential(type, data, saved);
+			} finally {
+				await this.deleteCredential(saved.id);
+			}
+		}
 		return await this.request('POST', '/credentials/test', {
 			credentials: { id: existing?.id ?? '', name: existing?.name ?? '', type, data },
 		});
