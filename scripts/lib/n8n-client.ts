@@ -165,7 +165,7 @@ const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
  * fetch, sent once more when it failed on a kept-alive connection that n8n closed (after its
  * 5 s keep-alive timeout) just as the request went out: n8n never saw that request.
  */
-async function fetchOnFreshConnection(url: string, init: RequestInit): Promise<Response> {
+export async function fetchOnFreshConnection(url: string, init: RequestInit): Promise<Response> {
 	try {
 		return await fetch(url, init);
 	} catch (error) {

@@ -1,7 +1,7 @@
 /**
  * n8n's own credential test (the "Test" button; POST /rest/credentials/test) against the simulator.
  */
-import { CREDENTIAL_TYPE, n8nMajor, shared, simulatorCredentialData, type Shared } from './harness/suite';
+import { CREDENTIAL_TYPE, n8nAtLeast, n8nMajor, shared, simulatorCredentialData, type Shared } from './harness/suite';
 
 let ctx: Shared;
 
@@ -41,14 +41,14 @@ describe("n8n's credential test", () => {
 			expect(request).toMatchObject({ method: 'GET', path: '/user', status: 401 });
 			expect(request.headers['x-api-token']).toBe('tk_wrong_token');
 		}
-		// n8n 1.x does not reach the credential's rules here (the error its RoutingNode throws
-		// carries no response), so it shows its own text for a 401.
+		// Later n8n 1.x (1.123) does not reach the credential's rules here (the error its
+		// RoutingNode throws carries no response) and shows its own text for a 401; 1.49 and
+		// 2.x show the credential's.
+		const ours =
+			'Thoughtly did not accept this API token and team ID (401 Unauthorized). Copy both again from Settings → Developer in the Thoughtly dashboard.';
 		expect(result).toEqual({
 			status: 'Error',
-			message:
-				n8nMajor() >= 2
-					? 'Thoughtly did not accept this API token and team ID (401 Unauthorized). Copy both again from Settings → Developer in the Thoughtly dashboard.'
-					: 'Authorization failed - please check your credentials',
+			message: n8nMajor() === 1 && n8nAtLeast('1.123.0') ? 'Authorization failed - please check your credentials' : ours,
 		});
 	});
 

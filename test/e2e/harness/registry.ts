@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fetchOnFreshConnection } from '../../../scripts/lib/n8n-client';
 import { freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from '../../../scripts/lib/processes';
 import { REPO_DIR } from '../../../scripts/lib/package-install';
 
@@ -72,7 +73,7 @@ export class LocalRegistry {
 
 	/** Registers a user (verdaccio's htpasswd plugin) and keeps its token for publishing. */
 	async addUser(name: string, password: string): Promise<string> {
-		const response = await fetch(`${this.url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
+		const response = await fetchOnFreshConnection(`${this.url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`, {
 			method: 'PUT',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ name, password }),
@@ -102,7 +103,7 @@ export class LocalRegistry {
 
 	/** The registry's record of a package (its packument), as npm reads it. */
 	async packument(name: string): Promise<{ 'dist-tags': Record<string, string>; versions: Record<string, unknown> }> {
-		const response = await fetch(`${this.url}/${encodeURIComponent(name)}`);
+		const response = await fetchOnFreshConnection(`${this.url}/${encodeURIComponent(name)}`, {});
 		if (!response.ok) throw new Error(`registry has no ${name} (${response.status})`);
 		return (await response.json()) as { 'dist-tags': Record<string, string>; versions: Record<string, unknown> };
 	}

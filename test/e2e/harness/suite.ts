@@ -50,16 +50,28 @@ export function readState(): SuiteState {
 
 /**
  * The suite runs against n8n 2.x (default) and 1.x (THOUGHTLY_N8N_VERSION=1.123.81). Every case
- * runs on both; a case that needs what only 2.x has uses `describeFor2x` instead of `describe`,
- * and is skipped, saying why, on 1.x.
+ * runs on both; a case that needs what only 2.x has uses `describeFor2x` instead of `describe`
+ * (`describeFrom` for a later 1.x), and is skipped, saying why, on older n8n.
  */
 export function n8nMajor(): number {
 	return Number(readState().n8nVersion.split('.')[0]);
 }
 
+/** True when the n8n under test is `version` or newer. */
+export function n8nAtLeast(version: string): boolean {
+	const have = readState().n8nVersion.split('.').map(Number);
+	const want = version.split('.').map(Number);
+	const differing = want.findIndex((part, i) => have[i] !== part);
+	return differing < 0 || have[differing] > want[differing];
+}
+
+export function describeFrom(version: string, name: string, fn: () => void): void {
+	if (n8nAtLeast(version)) describe(name, fn);
+	else describe.skip(`${name} (needs n8n ${version} or newer; this is ${readState().n8nVersion})`, fn);
+}
+
 export function describeFor2x(name: string, fn: () => void): void {
-	if (n8nMajor() >= 2) describe(name, fn);
-	else describe.skip(`${name} (needs n8n 2.x; this is ${readState().n8nVersion})`, fn);
+	describeFrom('2.0.0', name, fn);
 }
 
 export interface Shared {
