@@ -14,7 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { N8nServer } from './n8n-server';
+import { runtimePaths } from '../n8n-runtime';
+import { N8nServer, webhookUrlSetting } from './n8n-server';
 import { installTarball } from './package-install';
 import { freePort } from './processes';
 import { ensureQueueServers, startPostgres, startRedis, type Service } from './queue-services';
@@ -82,7 +83,7 @@ export class QueueStack {
 					echo: this.options.echo,
 				});
 			this.main = server('main', 'start', { port: this.options.mainPort, env: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } });
-			this.webhook = server('webhook', 'webhook', { port: Number(new URL(env.N8N_WEBHOOK_URL).port) });
+			this.webhook = server('webhook', 'webhook', { port: this.webhookPort });
 			this.workers = Array.from({ length: this.options.workers ?? 2 }, (_, i) => server(`worker-${i + 1}`, 'worker', { args: [`--concurrency=${this.options.workerConcurrency ?? 10}`] }));
 			// Main migrates the database: the other processes start once it is ready.
 			say('starting n8n main ...');
@@ -110,8 +111,10 @@ export class QueueStack {
 		return folder;
 	}
 
+	private webhookPort = 0;
+
 	private async environment(postgresPort: number, redisPort: number): Promise<Record<string, string>> {
-		const webhookPort = await freePort();
+		this.webhookPort = await freePort();
 		return {
 			EXECUTIONS_MODE: 'queue',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
@@ -124,7 +127,7 @@ export class QueueStack {
 			DB_POSTGRESDB_USER: 'postgres',
 			DB_POSTGRESDB_PASSWORD: '',
 			N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
+			...webhookUrlSetting(runtimePaths().n8nVersion, `http://127.0.0.1:${this.webhookPort}/`),
 			...this.options.env,
 		};
 	}
