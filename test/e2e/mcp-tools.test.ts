@@ -10,9 +10,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadExamples, withCredential } from '../../scripts/lib/dev';
 import type { Workflow, WorkflowDefinition } from '../../scripts/lib/n8n-client';
 import { SEED } from '../simulator/seed';
-import { shared, uniqueName, type Shared } from './harness/suite';
+import { n8nMajor, shared, uniqueName, type Shared } from './harness/suite';
 
 const EXAMPLE_FILE = 'mcp-server-thoughtly-tools.json';
+/** n8n 1.x's MCP Server Trigger describes tools in JSON Schema draft 7 and names errors "Error". */
+const SCHEMA_DIALECT = n8nMajor() === 1 ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+const TOOL_ERROR_PREFIX = n8nMajor() === 1 ? 'Error' : 'NodeOperationError';
 
 let ctx: Shared;
 let workflow: Workflow;
@@ -89,7 +92,7 @@ describe('the example MCP server, published in n8n', () => {
 				},
 				required: ['contact_id'],
 				additionalProperties: true,
-				$schema: 'https://json-schema.org/draft/2020-12/schema',
+				$schema: SCHEMA_DIALECT,
 			},
 			{
 				type: 'object',
@@ -103,7 +106,7 @@ describe('the example MCP server, published in n8n', () => {
 				},
 				required: ['phone_number', 'name'],
 				additionalProperties: true,
-				$schema: 'https://json-schema.org/draft/2020-12/schema',
+				$schema: SCHEMA_DIALECT,
 			},
 			{
 				type: 'object',
@@ -115,7 +118,7 @@ describe('the example MCP server, published in n8n', () => {
 				},
 				required: ['search'],
 				additionalProperties: true,
-				$schema: 'https://json-schema.org/draft/2020-12/schema',
+				$schema: SCHEMA_DIALECT,
 			},
 		]);
 		expect(await ctx.sim.requests()).toEqual([]);
@@ -164,7 +167,7 @@ describe('the example MCP server, published in n8n', () => {
 			content: [
 				{
 					type: 'text',
-					text: 'NodeOperationError: phone_number "4155550177" is not an E.164 phone number. Thoughtly needs numbers in E.164 format: a plus, the country code and the number, without spaces, e.g. +14155550123.',
+					text: `${TOOL_ERROR_PREFIX}: phone_number "4155550177" is not an E.164 phone number. Thoughtly needs numbers in E.164 format: a plus, the country code and the number, without spaces, e.g. +14155550123.`,
 				},
 			],
 		});
