@@ -528,6 +528,20 @@ describe('Thoughtly operations', () => {
 			// Responses of archived agents stay searchable.
 			expect(ids(expectOk(await api(sim.url, `/interview/${SEED.agents.archived}/responses`)), 'responses')).toEqual([K.chenBooked]);
 		});
+
+		test('responses: newest first by default, oldest first after configure({ responseOrder })', async () => {
+			const K = SEED.calls;
+			const path = `/interview/${SEED.agents.salesQualifier}/responses`;
+			const newestFirst = ids(expectOk(await api(sim.url, path)), 'responses');
+			expect(newestFirst).toEqual([K.mariaNotInterested, K.priyaVoicemail, K.averyQualified]);
+			expect(sim.configure({ responseOrder: 'oldest-first' }).responseOrder).toBe('oldest-first');
+			expect(ids(expectOk(await api(sim.url, path)), 'responses')).toEqual([...newestFirst].reverse());
+			// Pages follow the order: the first page holds the oldest.
+			expect(ids(expectOk(await api(sim.url, `${path}?limit=1&page=0`)), 'responses')).toEqual([K.averyQualified]);
+			expect(() => sim.configure({ responseOrder: 'sideways' as never })).toThrow(/responseOrder/);
+			sim.configure({ responseOrder: 'newest-first' });
+			expect(ids(expectOk(await api(sim.url, path)), 'responses')).toEqual(newestFirst);
+		});
 	});
 
 	describe('team isolation', () => {

@@ -51,6 +51,8 @@ export interface SimulatorOptions {
 	deliveryTimeoutMs?: number;
 	/** Answers the spec leaves open that this simulator gives instead of its defaults. Default none. */
 	variants?: Variant[];
+	/** Order of `GET /interview/{id}/responses` (the spec documents none). Default 'newest-first'. */
+	responseOrder?: ResponseOrder;
 	/** Receives one line per request and delivery. Quiet when absent. */
 	log?: (line: string) => void;
 }
@@ -63,7 +65,11 @@ export interface SimulatorConfig {
 	payloadShape: PayloadShape;
 	deliveryTimeoutMs: number;
 	variants: Variant[];
+	responseOrder: ResponseOrder;
 }
+
+/** Calls listed by start time, the newest or the oldest first. */
+export type ResponseOrder = 'newest-first' | 'oldest-first';
 
 export type AgentStatus = 'ACTIVE' | 'ARCHIVED';
 
