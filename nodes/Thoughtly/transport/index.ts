@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
@@ -15,7 +16,12 @@ import { requestWindowFor } from './requestWindow';
 import type { Sender, ThoughtlyFailure, ThoughtlyResponse } from './send';
 import { describeFailure, isFailure, normalizeBaseUrl, sendToThoughtly } from './send';
 
-export type ThoughtlyContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type ThoughtlyContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| IPollFunctions;
 
 export interface ThoughtlyCredentials {
 	apiToken: string;
