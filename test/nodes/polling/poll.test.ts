@@ -182,6 +182,18 @@ describe.each<ResponseOrder>(['newest-first', 'oldest-first'])('calls completing
 	});
 });
 
+describe('requests per poll', () => {
+	it('reads at most 10 pages of an agent per poll: of 510 new calls, the newest 500', async () => {
+		const poller = deploy({ agentId: agentFromList(SALES) });
+		await poller.activate();
+		const completed = await completeCalls(510);
+		sim.clearRequests();
+		expect(callIds((await poller.poll()).items)).toEqual(completed.slice(10));
+		expect(pagesRead()).toEqual(Array.from({ length: 10 }, (_, page) => `${SALES}:${page}`));
+		expect(await poller.poll()).toEqual({});
+	}, 60_000);
+});
+
 describe('a poll that fails', () => {
 	it.each([
 		['500 (after the transport tried three times)', { kind: 'status' as const, status: 500, count: 3 }],
@@ -317,5 +329,25 @@ describe('static data', () => {
 		expect(await moved.activate()).toEqual({ items: undefined });
 		const next = await completeCalls(1, REMINDER);
 		expect(callIds((await moved.poll()).items)).toEqual(next);
+	});
+});
+
+describe('Agent picker', () => {
+	const search = async (filter?: string, paginationToken?: string) =>
+		await harness.listSearch({
+			type: 'thoughtlyPollingTrigger',
+			method: 'searchAgents',
+			credentials: { thoughtlyApi: credentials },
+			filter,
+			paginationToken,
+		});
+
+	it('lists "All Agents" first, then the agents as the action node lists them', async () => {
+		const action = await harness.listSearch({ type: 'thoughtly', method: 'searchAgents', credentials: { thoughtlyApi: credentials } });
+		expect(await search()).toEqual({ ...action, results: [{ name: 'All Agents', value: 'all' }, ...action.results] });
+	});
+
+	it('leaves "All Agents" out when searching', async () => {
+		expect(await search('sales')).toEqual({ results: [{ name: 'Sales Qualifier', value: SALES }] });
 	});
 });

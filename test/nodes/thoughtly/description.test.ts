@@ -148,3 +148,56 @@ it('offers all five webhook events to subscribe and unsubscribe', () => {
 		]);
 	}
 });
+
+describe('Thoughtly Polling Trigger', () => {
+	let polling: INodeType;
+
+	beforeAll(async () => {
+		polling = (await startN8n()).types.getByNameAndVersion('n8n-nodes-thoughtly.thoughtlyPollingTrigger');
+	});
+
+	it('is a polling trigger, version 1, with the Thoughtly credential and never an AI tool', () => {
+		expect(polling.description).toMatchObject({
+			name: 'thoughtlyPollingTrigger',
+			displayName: 'Thoughtly Polling Trigger',
+			version: 1,
+			polling: true,
+			group: ['trigger'],
+			credentials: [{ name: 'thoughtlyApi', required: true }],
+			inputs: [],
+			outputs: ['main'],
+		});
+		expect(polling.description.usableAsTool).toBeUndefined();
+		expect(polling.description.webhooks).toBeUndefined();
+		expect(typeof polling.poll).toBe('function');
+	});
+
+	it('has the icons and a codex of its own', () => {
+		expect(polling.description.iconUrl).toEqual({
+			light: 'icons/n8n-nodes-thoughtly/dist/nodes/Thoughtly/thoughtly.svg',
+			dark: 'icons/n8n-nodes-thoughtly/dist/nodes/Thoughtly/thoughtly.dark.svg',
+		});
+		expect(polling.description.codex).toEqual({
+			categories: ['Communication', 'Sales'],
+			alias: ['Thoughtly', 'voice agent', 'AI call', 'call completed', 'phone call', 'polling'],
+			resources: {
+				primaryDocumentation: [
+					{ url: 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node' },
+				],
+				credentialDocumentation: [{ url: 'https://github.com/n8n-nodes-thoughtly/n8n-nodes-thoughtly#credentials' }],
+			},
+		});
+	});
+
+	it("shows n8n's Poll Times, the Call Completed event, the action node's Agent picker (All Agents by default) and Simplify", () => {
+		const properties = polling.description.properties;
+		expect(properties.map((p) => p.name)).toEqual(['pollTimes', 'event', 'agentId', 'simplify']);
+		expect(properties[0]).toMatchObject({ type: 'fixedCollection', default: { item: [{ mode: 'everyMinute' }] } });
+		expect((properties[1].options as Array<{ value: string }>).map((o) => o.value)).toEqual(['NEW_RESPONSE']);
+		const agent = properties[2];
+		const actionAgent = description.properties.find((p) => p.name === 'agentId')!;
+		expect(agent.modes).toEqual(actionAgent.modes);
+		expect(agent.default).toEqual({ mode: 'list', value: 'all', cachedResultName: 'All Agents' });
+		expect(Object.keys(polling.methods?.listSearch ?? {})).toEqual(['searchAgents']);
+	});
+});
