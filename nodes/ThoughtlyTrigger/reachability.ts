@@ -81,7 +81,7 @@ export function assertThoughtlyCanReach(this: IHookFunctions, webhookUrl: string
 		`Thoughtly cannot reach this n8n: its webhook URL (${new URL(webhookUrl).origin}) is a local address`,
 		{
 			description:
-				"n8n builds webhook URLs from its webhook URL setting. Set the environment variable N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to the public HTTPS address at which this n8n can be reached from the internet (for example https://n8n.example.com/) and restart n8n. When n8n runs on your own computer, put a tunnel in front of it and use the tunnel's address.",
+				"n8n builds webhook URLs from its webhook URL setting. Set the environment variable N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to the public HTTPS address at which this n8n can be reached from the internet (for example https://n8n.example.com/) and restart n8n. When n8n runs on your own computer, put a tunnel in front of it and use the tunnel's address. If n8n cannot be made reachable from the internet, use the Thoughtly Polling Trigger instead: it asks Thoughtly for completed calls at set times and needs no public address.",
 		},
 	);
 }

@@ -449,6 +449,10 @@ describe('webhook URL Thoughtly cannot reach', () => {
 				'Set the environment variable N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to the public HTTPS address',
 			),
 		});
+		// The alternative that needs no public address.
+		await expect(activation).rejects.toMatchObject({
+			description: expect.stringContaining('use the Thoughtly Polling Trigger instead'),
+		});
 		expect(env.sim.requests()).toStrictEqual([]);
 	});
 });
