@@ -5,6 +5,8 @@
 import { findLoadErrors } from '../../scripts/lib/n8n-server';
 import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, describeFrom, PACKAGE_NAME, shared, TRIGGER_NODE_TYPE, type Shared } from './harness/suite';
 
+const POLLING_NODE_TYPE = `${PACKAGE_NAME}.thoughtlyPollingTrigger`;
+
 let ctx: Shared;
 
 function optionsOf(properties: Array<{ name: string; [key: string]: unknown }>, name: string): { options: Array<{ value: string }> } {
@@ -18,13 +20,13 @@ beforeAll(async () => {
 });
 
 describe('n8n loads n8n-nodes-thoughtly as a community package', () => {
-	it('logs no load error and loads one credential and two nodes from the package', () => {
+	it('logs no load error and loads one credential and three nodes from the package', () => {
 		const log = ctx.n8nLog();
 		expect(findLoadErrors(log)).toEqual([]);
 		// PackageDirectoryLoader's debug line, with the counts it loaded from package.json's `n8n` section.
-		// (n8n 2.x logs `{ "credentials": 1, "nodes": 2 }`, n8n 1.49 `"{\n  credentials: 1,\n  nodes: 2`.)
+		// (n8n 2.x logs `{ "credentials": 1, "nodes": 3 }`, n8n 1.49 `"{\n  credentials: 1,\n  nodes: 3`.)
 		const gap = '(?:\\W|\\\\n)+';
-		expect(log).toMatch(new RegExp(`Loaded all credentials and nodes from ${PACKAGE_NAME}${gap}credentials${gap}1,${gap}nodes${gap}2\\b`));
+		expect(log).toMatch(new RegExp(`Loaded all credentials and nodes from ${PACKAGE_NAME}${gap}credentials${gap}1,${gap}nodes${gap}3\\b`));
 		expect(log).not.toMatch(/CUSTOM\.thoughtly/);
 	});
 });
@@ -32,11 +34,13 @@ describe('n8n loads n8n-nodes-thoughtly as a community package', () => {
 // What the editor is given differs in n8n 1.49 (no AI-agent tool variant, package-qualified names
 // from POST /rest/node-types, no supportedNodes): checked on the n8n versions CI runs.
 describeFrom('1.123.0', 'n8n describes the package\'s nodes and credential to its editor', () => {
-	it('lists both nodes under the package name in the node types the editor loads', async () => {
+	it('lists the three nodes under the package name in the node types the editor loads', async () => {
 		const types = await ctx.n8n.nodeTypes();
 		const ours = types.filter((t) => t.name.startsWith(`${PACKAGE_NAME}.`));
 		// usableAsTool makes n8n derive an AI-agent tool from the action node; never from the trigger.
-		expect(ours.map((t) => t.name).sort()).toEqual([ACTION_NODE_TYPE, `${ACTION_NODE_TYPE}Tool`, TRIGGER_NODE_TYPE].sort());
+		expect(ours.map((t) => t.name).sort()).toEqual(
+			[ACTION_NODE_TYPE, `${ACTION_NODE_TYPE}Tool`, TRIGGER_NODE_TYPE, POLLING_NODE_TYPE].sort(),
+		);
 		expect(types.filter((t) => /thoughtly/i.test(t.name) && !t.name.startsWith(`${PACKAGE_NAME}.`))).toEqual([]);
 
 		const action = ours.find((t) => t.name === ACTION_NODE_TYPE)!;
@@ -58,26 +62,36 @@ describeFrom('1.123.0', 'n8n describes the package\'s nodes and credential to it
 			['ACTION_FAILED', 'FOLDER_NEW_RESPONSE', 'FOLDER_PHONE_TRANSFER', 'NEW_RESPONSE', 'PHONE_TRANSFER'].sort(),
 		);
 		expect(trigger.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['events', 'agentId', 'folderId', 'simplify']));
+
+		const polling = ours.find((t) => t.name === POLLING_NODE_TYPE)!;
+		expect(polling.displayName).toBe('Thoughtly Polling Trigger');
+		expect(polling.group).toContain('trigger');
+		expect(polling.polling).toBe(true);
+		expect(polling.webhooks).toBeUndefined();
+		// n8n adds the Poll Times setting to every polling node.
+		expect(polling.properties.map((p) => p.name)).toEqual(['pollTimes', 'event', 'agentId', 'simplify']);
+		expect(polling.iconUrl ?? polling.icon).toBeTruthy();
 	});
 
-	it('describes both nodes through POST /rest/node-types, as the editor asks when opening a workflow', async () => {
+	it('describes the nodes through POST /rest/node-types, as the editor asks when opening a workflow', async () => {
 		const descriptions = await ctx.n8n.nodeTypeDescriptions([
 			{ name: ACTION_NODE_TYPE, version: 1 },
 			{ name: TRIGGER_NODE_TYPE, version: 1 },
+			{ name: POLLING_NODE_TYPE, version: 1 },
 		]);
 		// The descriptions carry the node's own name; the editor pairs them with the package-qualified type.
-		expect(descriptions.map((d) => d.name)).toEqual(['thoughtly', 'thoughtlyTrigger']);
-		expect(descriptions.map((d) => d.displayName)).toEqual(['Thoughtly', 'Thoughtly Trigger']);
+		expect(descriptions.map((d) => d.name)).toEqual(['thoughtly', 'thoughtlyTrigger', 'thoughtlyPollingTrigger']);
+		expect(descriptions.map((d) => d.displayName)).toEqual(['Thoughtly', 'Thoughtly Trigger', 'Thoughtly Polling Trigger']);
 		expect(descriptions[0].properties.map((p) => p.name)).toEqual(expect.arrayContaining(['resource', 'operation']));
 	});
 
-	it('lists the credential, with the fields the nodes need, for both nodes', async () => {
+	it('lists the credential, with the fields the nodes need, for every node', async () => {
 		const credential = (await ctx.n8n.credentialTypes()).find((c) => c.name === CREDENTIAL_TYPE);
 		expect(credential).toBeDefined();
 		expect(credential!.displayName).toBe('Thoughtly API');
 		expect(credential!.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['apiToken', 'teamId', 'baseUrl']));
 		expect((credential!.supportedNodes ?? []).sort()).toEqual(
-			expect.arrayContaining([ACTION_NODE_TYPE, TRIGGER_NODE_TYPE].sort()),
+			expect.arrayContaining([ACTION_NODE_TYPE, TRIGGER_NODE_TYPE, POLLING_NODE_TYPE].sort()),
 		);
 	});
 });
