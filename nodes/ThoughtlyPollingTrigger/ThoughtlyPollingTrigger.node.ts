@@ -82,6 +82,46 @@ async function latestCall(this: IPollFunctions, agents: Agents): Promise<IDataOb
 	return latest;
 }
 
+/**
+ * Polls running in this n8n process, by workflow and node. n8n starts a scheduled poll even while
+ * the last one still runs (a slow answer, a long wait for the rate limit); both would start from
+ * the same state and emit the same calls, so the later one starts nothing.
+ */
+const pollsRunning = new Set<string>();
+
+/**
+ * A scheduled poll: the calls completed since the last poll, oldest first. Everything is read
+ * before the state changes, so a poll that fails keeps the old state and the next one reads the
+ * same calls again.
+ */
+async function pollNewCalls(this: IPollFunctions, scope: string, simplify: boolean): Promise<INodeExecutionData[][] | null> {
+	const agents = await agentsToRead.call(this, scope);
+	const staticData = this.getWorkflowStaticData('node');
+	const previous = readPollState(staticData, scope);
+	if (!previous) {
+		writePollState(staticData, await startWatching.call(this, scope, agents));
+		return null;
+	}
+
+	const next: PollState = { ...previous, agents: { ...previous.agents } };
+	const emitted: IDataObject[] = [];
+	for (const agentId of agents.keys()) {
+		const calls = new AgentCalls(previous.agents[agentId], previous.since);
+		for (const call of await readNewCalls.call(this, agentId, (c) => calls.isNew(c))) {
+			if (!calls.isNew(call)) continue; // listed twice: the list moved between two pages
+			calls.see(call);
+			emitted.push(call);
+		}
+		next.agents[agentId] = calls.cursor();
+	}
+	if (emitted.length === 0) return null;
+
+	const names = scope === ALL_AGENTS || !simplify ? agents : await agentsToRead.call(this, ALL_AGENTS);
+	const items = emitted.sort(byCompletion).map((call) => toItem(call, names, simplify));
+	writePollState(staticData, next);
+	return [items];
+}
+
 export class ThoughtlyPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Thoughtly Polling Trigger',
@@ -141,36 +181,17 @@ export class ThoughtlyPollingTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const scope = getAgentScope.call(this);
 		const simplify = this.getNodeParameter('simplify', false) as boolean;
-		const agents = await agentsToRead.call(this, scope);
 		if (this.getMode() === 'manual') {
+			const agents = await agentsToRead.call(this, scope);
 			return [[toItem(await latestCall.call(this, agents), agents, simplify)]];
 		}
-
-		const staticData = this.getWorkflowStaticData('node');
-		const previous = readPollState(staticData, scope);
-		if (!previous) {
-			writePollState(staticData, await startWatching.call(this, scope, agents));
-			return null;
+		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
+		if (pollsRunning.has(key)) return null;
+		pollsRunning.add(key);
+		try {
+			return await pollNewCalls.call(this, scope, simplify);
+		} finally {
+			pollsRunning.delete(key);
 		}
-
-		// Everything is read before the state changes: a poll that fails keeps the old state, and
-		// the next poll reads the same calls again.
-		const next: PollState = { ...previous, agents: { ...previous.agents } };
-		const emitted: IDataObject[] = [];
-		for (const agentId of agents.keys()) {
-			const calls = new AgentCalls(previous.agents[agentId], previous.since);
-			for (const call of await readNewCalls.call(this, agentId, (c) => calls.isNew(c))) {
-				if (!calls.isNew(call)) continue; // listed twice: the list moved between two pages
-				calls.see(call);
-				emitted.push(call);
-			}
-			next.agents[agentId] = calls.cursor();
-		}
-		if (emitted.length === 0) return null;
-
-		const names = scope === ALL_AGENTS || !simplify ? agents : await agentsToRead.call(this, ALL_AGENTS);
-		const items = emitted.sort(byCompletion).map((call) => toItem(call, names, simplify));
-		writePollState(staticData, next);
-		return [items];
 	}
 }

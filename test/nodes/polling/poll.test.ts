@@ -194,6 +194,17 @@ describe('requests per poll', () => {
 	}, 60_000);
 });
 
+describe('overlapping polls', () => {
+	it('emit each call once: a poll that starts while the last one still runs starts nothing', async () => {
+		const poller = deploy({ agentId: agentFromList(SALES) });
+		await poller.activate();
+		const completed = await completeCalls(3);
+		const outcomes = await Promise.all([poller.poll(), poller.poll()]);
+		expect(outcomes.map((o) => callIds(o.items))).toEqual([completed, []]);
+		expect(await poller.poll()).toEqual({});
+	});
+});
+
 describe('a poll that fails', () => {
 	it.each([
 		['500 (after the transport tried three times)', { kind: 'status' as const, status: 500, count: 3 }],
