@@ -1,4 +1,5 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { pathId } from '../Thoughtly/helpers/parameters';
 import type { ThoughtlyPage } from '../Thoughtly/transport';
@@ -32,12 +33,23 @@ function isOldestFirst(records: IDataObject[]): boolean {
 	return times.length > 1 && times[0] < times[times.length - 1];
 }
 
+/** The index of the list's last page: from its total, or 0 when the first page is its only one. */
+function lastPageOf(this: IPollFunctions, agentId: string, first: ThoughtlyPage): number {
+	if (first.total !== undefined) return Math.max(0, Math.ceil(first.total / MAX_PAGE_SIZE) - 1);
+	if (first.records.length < MAX_PAGE_SIZE) return 0;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Thoughtly lists the calls of agent ${agentId} oldest first without saying how many there are`,
+		{ description: 'The newest calls are then on the last page, which only reading every page would find.' },
+	);
+}
+
 /**
  * Reads one agent's calls from the newest end of the list towards the oldest, and returns the
  * calls `isNew` accepts (a call may come twice when the list moved between two pages). Paging
  * stops at a page that holds nothing new, at the end of the list, or after `maxPages` pages.
  * Newest first, the newest end is page 0; oldest first, it is the last page, which the list's
- * total names. Oldest first without a total, pages are read forward from page 0 to the end.
+ * total names.
  */
 export async function readNewCalls(
 	this: IPollFunctions,
@@ -46,21 +58,20 @@ export async function readNewCalls(
 	maxPages = MAX_PAGES_PER_AGENT,
 ): Promise<IDataObject[]> {
 	const first = await readPage.call(this, agentId, 0);
-	const oldestFirst = isOldestFirst(first.records);
-	const lastPage = first.total === undefined ? undefined : Math.max(0, Math.ceil(first.total / MAX_PAGE_SIZE) - 1);
-	const backwards = oldestFirst && lastPage !== undefined;
-	// Read forward through an oldest-first list, the pages before the new calls hold nothing new.
-	const stopWhenNothingNew = backwards || !oldestFirst;
+	const backwards = isOldestFirst(first.records);
+	const lastPage = backwards ? lastPageOf.call(this, agentId, first) : undefined;
 	const found: IDataObject[] = [];
-	let page = backwards ? (lastPage as number) : 0;
+	let page = lastPage ?? 0;
 	for (let read = 1; ; read++) {
 		const { records } = page === 0 ? first : await readPage.call(this, agentId, page);
 		const fresh = records.filter(isNew);
 		found.push(...fresh);
-		const atEnd = backwards
-			? page === 0
-			: records.length < MAX_PAGE_SIZE || (lastPage !== undefined && page >= lastPage);
-		if (atEnd || read >= maxPages || (stopWhenNothingNew && fresh.length === 0)) return found;
+		const atEnd = backwards ? page === 0 : records.length < MAX_PAGE_SIZE || isLastPage(first, page);
+		if (atEnd || read >= maxPages || fresh.length === 0) return found;
 		page = backwards ? page - 1 : page + 1;
 	}
+}
+
+function isLastPage(first: ThoughtlyPage, page: number): boolean {
+	return first.total !== undefined && (page + 1) * MAX_PAGE_SIZE >= first.total;
 }

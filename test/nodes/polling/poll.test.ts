@@ -182,6 +182,43 @@ describe.each<ResponseOrder>(['newest-first', 'oldest-first'])('calls completing
 	});
 });
 
+describe('lists without a total', () => {
+	beforeEach(() => {
+		sim.configure({ listTotals: false });
+	});
+	afterAll(() => {
+		sim.configure({ listTotals: true });
+	});
+
+	it('newest first: reads on until a short page', async () => {
+		const poller = deploy({ agentId: agentFromList(SALES) });
+		await poller.activate();
+		const completed = await completeCalls(120);
+		sim.clearRequests();
+		expect(callIds((await poller.poll()).items)).toEqual(completed);
+		expect(pagesRead()).toEqual([`${SALES}:0`, `${SALES}:1`, `${SALES}:2`]);
+	});
+
+	it('oldest first: works while the calls fit on one page', async () => {
+		sim.configure({ responseOrder: 'oldest-first' });
+		const poller = deploy({ agentId: agentFromList(SALES) });
+		await poller.activate();
+		const completed = await completeCalls(2);
+		sim.clearRequests();
+		expect(callIds((await poller.poll()).items)).toEqual(completed);
+		expect(pagesRead()).toEqual([`${SALES}:0`]);
+	});
+
+	it('oldest first over several pages: fails, saying why, instead of missing calls', async () => {
+		sim.configure({ responseOrder: 'oldest-first' });
+		await completeCalls(50);
+		const poller = deploy({ agentId: agentFromList(SALES) });
+		await expect(poller.activate()).rejects.toThrow(
+			`Thoughtly lists the calls of agent ${SALES} oldest first without saying how many there are`,
+		);
+	});
+});
+
 describe('requests per poll', () => {
 	it('reads at most 10 pages of an agent per poll: of 510 new calls, the newest 500', async () => {
 		const poller = deploy({ agentId: agentFromList(SALES) });
