@@ -260,7 +260,7 @@ export async function main(): Promise<void> {
 		const justImported = new Set(workflows.filter((w) => w.imported).map((w) => w.workflow.id));
 		await resubscribeTriggers(client, justImported, (m) => say(`  ${m}`));
 
-		// n8n also derives `thoughtlyTool` (for AI agents) from the action node; list the two nodes.
+		// n8n also derives `thoughtlyTool` (for AI agents) from the action node; list the package's own nodes.
 		const types = (await client.nodeTypes())
 			.filter((t) => t.name.startsWith(`${pkg.name}.`) && !t.name.endsWith('Tool'))
 			.map((t) => t.name)

@@ -9,7 +9,7 @@ import { N8nClient, nodeOutput } from '../../scripts/lib/n8n-client';
 import { freePort, portIsFree, spawnGroup, StopWaiting, waitFor, groupAlive, type GroupProcess } from '../../scripts/lib/processes';
 import { REPO_DIR } from '../../scripts/lib/package-install';
 import { SEED } from '../simulator/seed';
-import { ACTION_NODE_TYPE, CREDENTIAL_NAME, readState, TRIGGER_NODE_TYPE } from './harness/suite';
+import { ACTION_NODE_TYPE, CREDENTIAL_NAME, POLLING_NODE_TYPE, readState, TRIGGER_NODE_TYPE } from './harness/suite';
 
 const state = readState();
 const devFolder = path.join(state.workDir, 'dev');
@@ -99,7 +99,7 @@ describe('npm run dev', () => {
 		const banner = run.output();
 		expect(banner).toContain(`Editor:             http://127.0.0.1:${n8nPort}/`);
 		expect(banner).toContain(`Log in:             ${DEV_LOGIN.email} / ${DEV_LOGIN.password}`);
-		expect(banner).toContain(`node types loaded:  ${ACTION_NODE_TYPE}, ${TRIGGER_NODE_TYPE}`);
+		expect(banner).toContain(`node types loaded:  ${ACTION_NODE_TYPE}, ${POLLING_NODE_TYPE}, ${TRIGGER_NODE_TYPE}`);
 		expect(banner).toContain(`Connect an MCP client to http://127.0.0.1:${n8nPort}/mcp/thoughtly:`);
 
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);

@@ -3,9 +3,16 @@
  * name, without errors, and offers both nodes and the credential to the editor.
  */
 import { findLoadErrors } from '../../scripts/lib/n8n-server';
-import { ACTION_NODE_TYPE, CREDENTIAL_TYPE, describeFrom, PACKAGE_NAME, shared, TRIGGER_NODE_TYPE, type Shared } from './harness/suite';
-
-const POLLING_NODE_TYPE = `${PACKAGE_NAME}.thoughtlyPollingTrigger`;
+import {
+	ACTION_NODE_TYPE,
+	CREDENTIAL_TYPE,
+	describeFrom,
+	PACKAGE_NAME,
+	POLLING_NODE_TYPE,
+	shared,
+	TRIGGER_NODE_TYPE,
+	type Shared,
+} from './harness/suite';
 
 let ctx: Shared;
 

@@ -14,14 +14,13 @@ import {
 	CREDENTIAL_NAME,
 	CREDENTIAL_TYPE,
 	OWNER,
-	PACKAGE_NAME,
+	POLLING_NODE_TYPE,
 	readState,
 	simulatorCredentialData,
 	startOwnN8n,
 	type OwnN8n,
 } from './harness/suite';
 
-const POLLING_NODE_TYPE = `${PACKAGE_NAME}.thoughtlyPollingTrigger`;
 const NODE_NAME = 'Thoughtly Polling Trigger';
 /** A poll every minute, plus time for the execution to finish and be listed. */
 const ONE_POLL_MS = 150_000;

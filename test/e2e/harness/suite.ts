@@ -16,6 +16,7 @@ import { SimulatorClient } from '../../simulator/client';
 export const PACKAGE_NAME = 'n8n-nodes-thoughtly';
 export const ACTION_NODE_TYPE = `${PACKAGE_NAME}.thoughtly`;
 export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.thoughtlyTrigger`;
+export const POLLING_NODE_TYPE = `${PACKAGE_NAME}.thoughtlyPollingTrigger`;
 export const CREDENTIAL_TYPE = 'thoughtlyApi';
 export const CREDENTIAL_NAME = 'Thoughtly (local simulator)';
 
