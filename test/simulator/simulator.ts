@@ -826,8 +826,9 @@ export class Simulator {
 		const statuses = q.status as string[] | undefined;
 		if (statuses?.length) calls = calls.filter((c) => statuses.includes(c.status));
 		if (typeof q.job_id === 'string' && q.job_id) calls = calls.filter((c) => c.job_id === q.job_id);
+		// Calls that started in the same millisecond keep their order of creation (IDs count up).
 		const sorted = [...calls].sort(
-			(a, b) => compareValues(b.started_at ?? b.created_at, a.started_at ?? a.created_at) || a.id.localeCompare(b.id),
+			(a, b) => compareValues(b.started_at ?? b.created_at, a.started_at ?? a.created_at) || b.id.localeCompare(a.id),
 		);
 		if (this.config.responseOrder === 'oldest-first') sorted.reverse();
 		return this.listAnswer('responses', sorted, q);
