@@ -33,9 +33,19 @@ function isOldestFirst(records: IDataObject[]): boolean {
 	return times.length > 1 && times[0] < times[times.length - 1];
 }
 
+/**
+ * The number of calls in the list, when the answer says so. A count no larger than a full first
+ * page may be the count of that page alone (NOTES.md: lists "may" carry a total), so it says nothing.
+ */
+function totalOf(first: ThoughtlyPage): number | undefined {
+	const { total, records } = first;
+	return total !== undefined && (total > records.length || records.length < MAX_PAGE_SIZE) ? total : undefined;
+}
+
 /** The index of the list's last page: from its total, or 0 when the first page is its only one. */
 function lastPageOf(this: IPollFunctions, agentId: string, first: ThoughtlyPage): number {
-	if (first.total !== undefined) return Math.max(0, Math.ceil(first.total / MAX_PAGE_SIZE) - 1);
+	const total = totalOf(first);
+	if (total !== undefined) return Math.max(0, Math.ceil(total / MAX_PAGE_SIZE) - 1);
 	if (first.records.length < MAX_PAGE_SIZE) return 0;
 	throw new NodeOperationError(
 		this.getNode(),
@@ -73,5 +83,6 @@ export async function readNewCalls(
 }
 
 function isLastPage(first: ThoughtlyPage, page: number): boolean {
-	return first.total !== undefined && (page + 1) * MAX_PAGE_SIZE >= first.total;
+	const total = totalOf(first);
+	return total !== undefined && (page + 1) * MAX_PAGE_SIZE >= total;
 }

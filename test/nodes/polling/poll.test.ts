@@ -182,12 +182,12 @@ describe.each<ResponseOrder>(['newest-first', 'oldest-first'])('calls completing
 	});
 });
 
-describe('lists without a total', () => {
+describe.each([['bare-lists'], ['count-is-page-size']] as const)('lists without a total (%s)', (variant) => {
 	beforeEach(() => {
-		sim.configure({ listTotals: false });
+		sim.configure({ variants: [variant] });
 	});
-	afterAll(() => {
-		sim.configure({ listTotals: true });
+	afterEach(() => {
+		sim.configure({ variants: [] });
 	});
 
 	it('newest first: reads on until a short page', async () => {
