@@ -529,17 +529,19 @@ describe('Thoughtly operations', () => {
 			expect(ids(expectOk(await api(sim.url, `/interview/${SEED.agents.archived}/responses`)), 'responses')).toEqual([K.chenBooked]);
 		});
 
-		test('responses: newest first by default, oldest first after configure({ responseOrder })', async () => {
+		test('responses: newest first by default, oldest first with the responses-oldest-first variant', async () => {
 			const K = SEED.calls;
 			const path = `/interview/${SEED.agents.salesQualifier}/responses`;
 			const newestFirst = ids(expectOk(await api(sim.url, path)), 'responses');
 			expect(newestFirst).toEqual([K.mariaNotInterested, K.priyaVoicemail, K.averyQualified]);
-			expect(sim.configure({ responseOrder: 'oldest-first' }).responseOrder).toBe('oldest-first');
-			expect(ids(expectOk(await api(sim.url, path)), 'responses')).toEqual([...newestFirst].reverse());
-			// Pages follow the order: the first page holds the oldest.
-			expect(ids(expectOk(await api(sim.url, `${path}?limit=1&page=0`)), 'responses')).toEqual([K.averyQualified]);
-			expect(() => sim.configure({ responseOrder: 'sideways' as never })).toThrow(/responseOrder/);
-			sim.configure({ responseOrder: 'newest-first' });
+			sim.configure({ variants: ['responses-oldest-first'] });
+			try {
+				expect(ids(expectOk(await api(sim.url, path)), 'responses')).toEqual([...newestFirst].reverse());
+				// Pages follow the order: the first page holds the oldest.
+				expect(ids(expectOk(await api(sim.url, `${path}?limit=1&page=0`)), 'responses')).toEqual([K.averyQualified]);
+			} finally {
+				sim.configure({ variants: [] });
+			}
 			expect(ids(expectOk(await api(sim.url, path)), 'responses')).toEqual(newestFirst);
 		});
 	});

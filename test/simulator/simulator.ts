@@ -183,7 +183,6 @@ export class Simulator {
 			payloadShape: options.payloadShape ?? 'catalog',
 			deliveryTimeoutMs: options.deliveryTimeoutMs ?? 5000,
 			variants: [...(options.variants ?? [])],
-			responseOrder: options.responseOrder ?? 'newest-first',
 		};
 		this.checkConfig(this.config);
 		this.teams = seedTeams(options.extraContacts ?? 0);
@@ -404,9 +403,6 @@ export class Simulator {
 			throw new ControlError(400, 'payloadShape must be catalog or legacy');
 		}
 		if (!positive(config.deliveryTimeoutMs)) throw new ControlError(400, 'deliveryTimeoutMs must be a positive number');
-		if (config.responseOrder !== 'newest-first' && config.responseOrder !== 'oldest-first') {
-			throw new ControlError(400, 'responseOrder must be newest-first or oldest-first');
-		}
 		if (!Array.isArray(config.variants) || config.variants.some((v) => !VARIANTS.includes(v))) {
 			throw new ControlError(400, `variants must be a list of ${VARIANTS.join(', ')}`);
 		}
@@ -830,7 +826,7 @@ export class Simulator {
 		const sorted = [...calls].sort(
 			(a, b) => compareValues(b.started_at ?? b.created_at, a.started_at ?? a.created_at) || b.id.localeCompare(a.id),
 		);
-		if (this.config.responseOrder === 'oldest-first') sorted.reverse();
+		if (this.has('responses-oldest-first')) sorted.reverse();
 		return this.listAnswer('responses', sorted, q);
 	}
 

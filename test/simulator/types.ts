@@ -20,7 +20,8 @@ export type PayloadShape = 'catalog' | 'legacy';
  * - `bare-lists`: lists answer `data` as a bare array, without a total;
  * - `ignore-page`: lists ignore `page` and always serve the first page;
  * - `subscribe-spec-types`: subscribe accepts only the spec's enum (NEW_RESPONSE, PHONE_TRANSFER)
- *   and refuses the folder events and ACTION_FAILED with 400 naming `type`.
+ *   and refuses the folder events and ACTION_FAILED with 400 naming `type`;
+ * - `responses-oldest-first`: GET /interview/{id}/responses lists the oldest calls first.
  */
 export const VARIANTS = [
 	'delete-no-content',
@@ -29,6 +30,7 @@ export const VARIANTS = [
 	'bare-lists',
 	'ignore-page',
 	'subscribe-spec-types',
+	'responses-oldest-first',
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -51,8 +53,6 @@ export interface SimulatorOptions {
 	deliveryTimeoutMs?: number;
 	/** Answers the spec leaves open that this simulator gives instead of its defaults. Default none. */
 	variants?: Variant[];
-	/** Order of `GET /interview/{id}/responses` (the spec documents none). Default 'newest-first'. */
-	responseOrder?: ResponseOrder;
 	/** Receives one line per request and delivery. Quiet when absent. */
 	log?: (line: string) => void;
 }
@@ -65,11 +65,7 @@ export interface SimulatorConfig {
 	payloadShape: PayloadShape;
 	deliveryTimeoutMs: number;
 	variants: Variant[];
-	responseOrder: ResponseOrder;
 }
-
-/** Calls listed by start time, the newest or the oldest first. */
-export type ResponseOrder = 'newest-first' | 'oldest-first';
 
 export type AgentStatus = 'ACTIVE' | 'ARCHIVED';
 

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeCredentialsDetails, INodeParameters } from 'n8n-workflow';
 
-import type { ResponseOrder, SimulatorHandle } from '../../simulator';
+import type { SimulatorHandle, Variant } from '../../simulator';
 import { SEED, startSimulator } from '../../simulator';
 import type { N8nHarness } from '../../helpers/n8n';
 import { startN8n } from '../../helpers/n8n';
@@ -44,7 +44,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sim.reset();
-	sim.configure({ responseOrder: 'newest-first' });
+	sim.configure({ variants: [] });
 });
 
 function agentFromList(agentId: string, name = 'Sales Qualifier') {
@@ -124,9 +124,9 @@ describe('activation', () => {
 	});
 });
 
-describe.each<ResponseOrder>(['newest-first', 'oldest-first'])('calls completing between polls (%s list)', (order) => {
+describe.each(['newest-first', 'oldest-first'] as const)('calls completing between polls (%s list)', (order) => {
 	beforeEach(() => {
-		sim.configure({ responseOrder: order });
+		sim.configure({ variants: order === 'oldest-first' ? ['responses-oldest-first'] : [] });
 	});
 
 	it('emits each once, oldest first, over several pages, then nothing', async () => {
@@ -182,12 +182,9 @@ describe.each<ResponseOrder>(['newest-first', 'oldest-first'])('calls completing
 	});
 });
 
-describe.each([['bare-lists'], ['count-is-page-size']] as const)('lists without a total (%s)', (variant) => {
+describe.each<Variant>(['bare-lists', 'count-is-page-size'])('lists without a total (%s)', (variant) => {
 	beforeEach(() => {
 		sim.configure({ variants: [variant] });
-	});
-	afterEach(() => {
-		sim.configure({ variants: [] });
 	});
 
 	it('newest first: reads on until a short page', async () => {
@@ -200,7 +197,7 @@ describe.each([['bare-lists'], ['count-is-page-size']] as const)('lists without 
 	});
 
 	it('oldest first: works while the calls fit on one page', async () => {
-		sim.configure({ responseOrder: 'oldest-first' });
+		sim.configure({ variants: [variant, 'responses-oldest-first'] });
 		const poller = deploy({ agentId: agentFromList(SALES) });
 		await poller.activate();
 		const completed = await completeCalls(2);
@@ -210,7 +207,7 @@ describe.each([['bare-lists'], ['count-is-page-size']] as const)('lists without 
 	});
 
 	it('oldest first over several pages: fails, saying why, instead of missing calls', async () => {
-		sim.configure({ responseOrder: 'oldest-first' });
+		sim.configure({ variants: [variant, 'responses-oldest-first'] });
 		await completeCalls(50);
 		const poller = deploy({ agentId: agentFromList(SALES) });
 		await expect(poller.activate()).rejects.toThrow(
