@@ -26,6 +26,7 @@ import {
 	simulatorCredentialData,
 	singleOperationWorkflow,
 	startOwnN8n,
+	POLLING_NODE_TYPE,
 	TRIGGER_NODE_TYPE,
 	type OwnN8n,
 } from './harness/suite';
@@ -68,7 +69,9 @@ describeFrom('1.64.0', 'installing the published package with n8n\'s community-p
 		const installed = await client.installCommunityPackage(PACKAGE_NAME);
 		expect(installed.packageName).toBe(PACKAGE_NAME);
 		expect(installed.installedVersion).toBe(pkg.version);
-		expect(installed.installedNodes.map((n) => n.type).sort()).toEqual([ACTION_NODE_TYPE, TRIGGER_NODE_TYPE].sort());
+		expect(installed.installedNodes.map((n) => n.type).sort()).toEqual(
+			[ACTION_NODE_TYPE, POLLING_NODE_TYPE, TRIGGER_NODE_TYPE].sort(),
+		);
 
 		// Where n8n's installer put it, and what it recorded.
 		const nodesDir = path.join(server.userFolder, '.n8n', 'nodes');
@@ -81,7 +84,9 @@ describeFrom('1.64.0', 'installing the published package with n8n\'s community-p
 		const listed = await client.listCommunityPackages();
 		expect(listed).toEqual([expect.objectContaining({ packageName: PACKAGE_NAME, installedVersion: pkg.version })]);
 		expect(listed[0].failedLoading ?? false).toBe(false);
-		expect((await client.nodeTypes()).map((t) => t.name)).toEqual(expect.arrayContaining([ACTION_NODE_TYPE, TRIGGER_NODE_TYPE]));
+		expect((await client.nodeTypes()).map((t) => t.name)).toEqual(
+			expect.arrayContaining([ACTION_NODE_TYPE, POLLING_NODE_TYPE, TRIGGER_NODE_TYPE]),
+		);
 		expect(server.loadErrors()).toEqual([]);
 
 		// A workflow with the freshly installed node runs.

@@ -20,11 +20,13 @@ const REPOSITORY_PAGE = `https://www.npmjs.com/package/${packageJson.name}`;
 let n8n: N8nHarness;
 let action: INodeTypeDescription;
 let trigger: INodeTypeDescription;
+let polling: INodeTypeDescription;
 let credential: ICredentialType;
 beforeAll(async () => {
 	n8n = await startN8n();
 	action = n8n.types.getByNameAndVersion('n8n-nodes-thoughtly.thoughtly').description;
 	trigger = n8n.types.getByNameAndVersion('n8n-nodes-thoughtly.thoughtlyTrigger').description;
+	polling = n8n.types.getByNameAndVersion('n8n-nodes-thoughtly.thoughtlyPollingTrigger').description;
 	credential = n8n.types.getByNameCredential('thoughtlyApi');
 });
 
@@ -61,10 +63,11 @@ describe('links', () => {
 	it("each node's Docs link opens the README's section about that node", () => {
 		expect(landing(docsLinkOf(action))).toBe('README#the-thoughtly-node');
 		expect(landing(docsLinkOf(trigger))).toBe('README#the-thoughtly-trigger-node');
+		expect(landing(docsLinkOf(polling))).toBe('README#the-thoughtly-polling-trigger-node');
 	});
 
 	it("every link in the nodes' codex files lands on a README heading", () => {
-		const codexLinks = [action, trigger].flatMap((d) =>
+		const codexLinks = [action, trigger, polling].flatMap((d) =>
 			Object.values(d.codex?.resources ?? {}).flatMap((links) =>
 				Array.isArray(links) ? links.map((l: { url: string }) => l.url) : [],
 			),
@@ -83,8 +86,8 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 }
 
 describe('wording', () => {
-	it('every picker says what it lists with the same placeholder in both nodes', () => {
-		const pickers = [action, trigger].flatMap((d) => d.properties.filter((p) => p.type === 'resourceLocator'));
+	it('every picker says what it lists with the same placeholder in every node', () => {
+		const pickers = [action, trigger, polling].flatMap((d) => d.properties.filter((p) => p.type === 'resourceLocator'));
 		const placeholders = new Set(
 			pickers.map((p) => `${p.name}: ${p.modes?.find((m) => m.name === 'list')?.placeholder}`),
 		);
