@@ -132,7 +132,7 @@ export class ThoughtlyPollingTrigger implements INodeType {
 		subtitle: 'Call Completed',
 		description:
 			'Starts the workflow when a Thoughtly call completes, by asking Thoughtly at set times. For n8n servers Thoughtly cannot reach.',
-		documentationUrl: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node',
 		defaults: {
 			name: 'Thoughtly Polling Trigger',
 		},

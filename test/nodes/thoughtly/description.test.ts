@@ -160,7 +160,7 @@ describe('Thoughtly Polling Trigger', () => {
 		expect(polling.description).toMatchObject({
 			name: 'thoughtlyPollingTrigger',
 			displayName: 'Thoughtly Polling Trigger',
-			documentationUrl: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node',
+			documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node',
 			version: 1,
 			polling: true,
 			group: ['trigger'],
@@ -183,10 +183,10 @@ describe('Thoughtly Polling Trigger', () => {
 			alias: ['Thoughtly', 'voice agent', 'AI call', 'call completed', 'phone call', 'polling'],
 			resources: {
 				primaryDocumentation: [
-					{ url: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node' },
+					{ url: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#the-thoughtly-polling-trigger-node' },
 				],
 				credentialDocumentation: [
-					{ url: 'https://github.com/FILL-IN-BEFORE-PUBLISHING/n8n-nodes-thoughtly#credential-thoughtly-api' },
+					{ url: 'https://www.npmjs.com/package/n8n-nodes-thoughtly#credential-thoughtly-api' },
 				],
 			},
 		});
