@@ -5,8 +5,9 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from '../Thoughtly/helpers/connections';
 import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
 import { simplifyCall } from '../ThoughtlyTrigger/simplify';
 import { TRIGGER_EVENT_FIELD } from '../ThoughtlyTrigger/ThoughtlyTrigger.node';
@@ -138,7 +139,7 @@ export class ThoughtlyPollingTrigger implements INodeType {
 		},
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [
 			{
 				name: THOUGHTLY_CREDENTIAL,
