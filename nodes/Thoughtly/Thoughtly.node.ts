@@ -1,5 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
+import { callEndedWebhook, callEndedWebhooks } from './actions/contact/wait/webhook';
 import { router } from './actions/router';
 import { properties, subtitle } from './actions/versionDescription';
 import { MAIN_CONNECTION } from './helpers/connections';
@@ -22,6 +30,7 @@ export class Thoughtly implements INodeType {
 		inputs: [MAIN_CONNECTION],
 		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'thoughtlyApi', required: true }],
+		webhooks: callEndedWebhooks,
 		properties,
 	};
 
@@ -34,5 +43,9 @@ export class Thoughtly implements INodeType {
 			// As an AI agent's tool, errors name the argument the model filled (helpers/toolErrors).
 			throw forTool.call(this, error, properties);
 		}
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await callEndedWebhook.call(this);
 	}
 }

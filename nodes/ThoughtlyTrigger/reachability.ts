@@ -1,4 +1,4 @@
-import type { IHookFunctions } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
@@ -67,7 +67,7 @@ function hostOf(url: string): string | undefined {
  * own host and port when that is unset (usually localhost). A local Thoughtly (the simulator) can reach local addresses, so only a
  * public Base URL makes a local webhook URL an error.
  */
-export function assertThoughtlyCanReach(this: IHookFunctions, webhookUrl: string, baseUrl: string): void {
+export function assertThoughtlyCanReach(this: { getNode(): INode }, webhookUrl: string, baseUrl: string): void {
 	const webhookHost = hostOf(webhookUrl);
 	const apiHost = hostOf(baseUrl);
 	if (webhookHost === undefined) {

@@ -2,6 +2,8 @@ import { randomBytes, timingSafeEqual } from 'crypto';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isExpiredWait } from '../Thoughtly/actions/contact/wait/waitUrl';
+import type { ThoughtlyContext } from '../Thoughtly/transport';
 import { thoughtlyApiRequest } from '../Thoughtly/transport';
 import type { ThoughtlyEvent } from './events';
 import { eventScope, eventName, isThoughtlyEvent, SPEC_SUBSCRIBE_EVENTS } from './events';
@@ -105,7 +107,7 @@ export function wantedSubscriptions(scope: SubscriptionScope, webhookUrl: string
 }
 
 /** Every subscription of the credential's team (GET /webhooks). */
-export async function listSubscriptions(this: IHookFunctions): Promise<Subscription[]> {
+export async function listSubscriptions(this: ThoughtlyContext): Promise<Subscription[]> {
 	const data = await thoughtlyApiRequest.call(this, { method: 'GET', endpoint: '/webhooks' });
 	// Thoughtly nests lists under a key named after the records; a bare list is read as well.
 	const list = Array.isArray(data) ? data : (data as IDataObject | null)?.webhooks;
@@ -130,7 +132,7 @@ function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationE
 	return new NodeOperationError(node, error as Error);
 }
 
-export async function subscribe(this: IHookFunctions, subscription: Subscription): Promise<void> {
+export async function subscribe(this: ThoughtlyContext, subscription: Subscription): Promise<void> {
 	const body: IDataObject = { type: subscription.type, url: subscription.url };
 	if (subscription.data !== undefined) body.data = subscription.data;
 	await thoughtlyApiRequest.call(this, { method: 'POST', endpoint: '/webhooks/subscribe', body });
@@ -140,7 +142,7 @@ export async function subscribe(this: IHookFunctions, subscription: Subscription
  * Removes one subscription, named exactly as it was subscribed. `data` is left out when there was
  * none: Thoughtly refuses a null. A 404 means it is already gone, which is what was wanted.
  */
-export async function unsubscribe(this: IHookFunctions, subscription: Subscription): Promise<'removed' | 'gone'> {
+export async function unsubscribe(this: ThoughtlyContext, subscription: Subscription): Promise<'removed' | 'gone'> {
 	const body: IDataObject = { type: subscription.type, url: subscription.url };
 	if (subscription.data !== undefined) body.data = subscription.data;
 	try {
@@ -187,6 +189,27 @@ async function removeAll(this: IHookFunctions, subscriptions: Subscription[]): P
 }
 
 /**
+ * Removes the subscriptions of Contact → Call's Wait for Call to End that point at this n8n
+ * (the address of `ownUrl`) and whose wait is over. They are left behind when n8n resumes an
+ * execution at its time limit (it does so without running the node), or when a waiting
+ * execution is cancelled or deleted. Every Call-and-Wait run and every trigger activation
+ * removes them, so none outlives its execution by more than its wait limit for long. Answers
+ * the subscriptions that are left.
+ */
+export async function removeExpiredWaits(
+	this: ThoughtlyContext,
+	subscriptions: Subscription[],
+	ownUrl: string,
+): Promise<Subscription[]> {
+	const left: Subscription[] = [];
+	for (const subscription of subscriptions) {
+		if (isExpiredWait(subscription.url, ownUrl)) await unsubscribe.call(this, subscription);
+		else left.push(subscription);
+	}
+	return left;
+}
+
+/**
  * Whether Thoughtly holds exactly the subscriptions this node wants. Every other subscription of
  * this node is removed: those recorded in its static data whatever their URL (left by a
  * deactivation that failed, maybe under another N8N_WEBHOOK_URL) and those Thoughtly lists for
@@ -199,7 +222,9 @@ export async function reconcile(this: IHookFunctions, scope: SubscriptionScope, 
 	const state = readState(this);
 	const secret = state.webhookUrl === webhookUrl ? state.secret : undefined;
 	const wanted = secret ? wantedSubscriptions(scope, webhookUrl, secret) : [];
-	const listed = (await listSubscriptions.call(this)).filter((s) => pointsAt(s.url, webhookUrl));
+	// Expired waits of Contact → Call (Wait for Call to End) on this n8n go in the same pass.
+	const all = await removeExpiredWaits.call(this, await listSubscriptions.call(this), webhookUrl);
+	const listed = all.filter((s) => pointsAt(s.url, webhookUrl));
 
 	const complete = wanted.length > 0 && wanted.every((w) => listed.some((l) => sameSubscription(l, w)));
 	const keep = complete ? wanted : [];

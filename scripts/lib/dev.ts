@@ -289,6 +289,8 @@ export async function main(): Promise<void> {
 			say(`  4. Connect an MCP client to ${url}: the published "MCP server" example`);
 			say('     offers Find contacts, Create contact and Call contact as tools, as an AI agent sees them.');
 		}
+		say('  5. Execute "Call a lead and wait for the outcome": it calls a new lead and waits (status');
+		say('     "waiting") until the call has ended, then writes the outcome in its last node.');
 		say('  The simulator prints every request it receives below.');
 		say();
 		say('Press Ctrl+C to stop n8n and the simulator.');

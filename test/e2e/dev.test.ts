@@ -17,6 +17,7 @@ const DEV_LOGIN = { email: 'dev@example.com', password: 'Thoughtly-dev-1' };
 const LEAD_WORKFLOW = 'New lead → Thoughtly contact → call';
 const OUTCOME_WORKFLOW = 'Thoughtly call completed → outcome';
 const MCP_WORKFLOW = 'MCP server: Thoughtly tools for AI agents';
+const WAIT_WORKFLOW = 'Call a lead and wait for the outcome';
 
 interface DevRun {
 	proc: GroupProcess;
@@ -108,7 +109,7 @@ describe('npm run dev', () => {
 		expect(credentials.map((c) => `${c.name} (${c.type})`)).toEqual([`${CREDENTIAL_NAME} (thoughtlyApi)`]);
 		const workflows = await client.listWorkflows();
 		expect(workflows.map((w) => `${w.name}${w.active ? ' [active]' : ''}`).sort()).toEqual(
-			[LEAD_WORKFLOW, `${OUTCOME_WORKFLOW} [active]`, `${MCP_WORKFLOW} [active]`].sort(),
+			[LEAD_WORKFLOW, WAIT_WORKFLOW, `${OUTCOME_WORKFLOW} [active]`, `${MCP_WORKFLOW} [active]`].sort(),
 		);
 		// The credential works: n8n's credential test against the dev simulator.
 		const simulatorData = { apiToken: SEED.apiToken, teamId: SEED.teamId, baseUrl: `http://127.0.0.1:${simulatorPort}` };
@@ -125,6 +126,14 @@ describe('npm run dev', () => {
 			call_outcome: expect.any(String),
 		});
 		expect(outcome.transcript).toContain('Agent: Hi Jamie');
+
+		// The third example waits for its call to end and finishes with the outcome.
+		const waitExample = workflows.find((w) => w.name === WAIT_WORKFLOW)!;
+		const waited = await client.runWorkflowAndWait(waitExample.id, (await client.getWorkflow(waitExample.id)).nodes[0].name);
+		expect(waited.status).toBe('success');
+		const [written] = nodeOutput(waited, 'Outcome for the CRM');
+		expect(written).toMatchObject({ crm_id: 'LEAD-1042', call_ended: true, call_status: expect.any(String), call_outcome: expect.any(String) });
+		expect(written.transcript).toContain('Agent: Hi Morgan');
 
 		await interrupt(run);
 		expect(run.output()).toContain('Received SIGINT: stopping n8n and the simulator');
@@ -144,7 +153,7 @@ describe('npm run dev', () => {
 		const client = new N8nClient(`http://127.0.0.1:${n8nPort}`);
 		await client.login(DEV_LOGIN.email, DEV_LOGIN.password);
 		expect((await client.listCredentials()).map((c) => c.name)).toEqual([CREDENTIAL_NAME]);
-		expect((await client.listWorkflows()).map((w) => w.name).sort()).toEqual([LEAD_WORKFLOW, OUTCOME_WORKFLOW, MCP_WORKFLOW].sort());
+		expect((await client.listWorkflows()).map((w) => w.name).sort()).toEqual([LEAD_WORKFLOW, OUTCOME_WORKFLOW, MCP_WORKFLOW, WAIT_WORKFLOW].sort());
 
 		// The credential now points at this run's simulator (another port), and the trigger
 		// subscribed to it again.

@@ -219,13 +219,13 @@ export class DeployedTrigger {
 	}
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
 	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
 	res.end(JSON.stringify(body));
 }
 
 /** Reads the body and gives the request what n8n's webhook server gives it before a node sees it. */
-async function prepareRequest(req: http.IncomingMessage): Promise<void> {
+export async function prepareRequest(req: http.IncomingMessage): Promise<void> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	const raw = Buffer.concat(chunks);

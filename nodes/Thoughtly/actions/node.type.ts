@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ThoughtlyRequest } from '../transport';
 
@@ -37,6 +37,10 @@ export interface ThoughtlyWriteOperation {
 	 * execution it is sent at most once per item, also when n8n's Retry On Fail runs the node again.
 	 */
 	sendsOnce: boolean;
+	/** Runs once after every item, on the items to output (Contact → Call's waiting). */
+	finish?(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]>;
+	/** Runs when an item failed and the node fails with it: undoes what must not outlive the run. */
+	abandon?(this: IExecuteFunctions): Promise<void>;
 }
 
 export type ThoughtlyOperation = ThoughtlyReadOperation | ThoughtlyWriteOperation;

@@ -57,12 +57,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push({ json: record, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
+			if (!this.continueOnFail()) {
+				if (isWriteOperation(operation)) await operation.abandon?.call(this);
+				throw asNodeError.call(this, error, itemIndex);
+			}
 			returnData.push(errorItem(asNodeError.call(this, error, itemIndex), itemIndex));
 		}
 	}
 	// n8n runs the node again only when its first item is an error (Retry On Fail).
 	if (items.length && !returnData[0]?.json.error) SentItems.of(this)?.forget();
+	if (isWriteOperation(operation) && operation.finish) return await operation.finish.call(this, returnData);
 	return [returnData];
 }
 

@@ -59,7 +59,7 @@ const table: Record<string, Record<string, string[]>> = {
 		getMany: ['agentId', 'returnAll', 'limit', 'filters(jobId,search,statuses,tags)'],
 	},
 	contact: {
-		call: ['contactId', 'agentId', 'metadata'],
+		call: ['contactId', 'agentId', 'metadata', 'waitForCallToEnd', 'limitWaitTime', 'simplify'],
 		create: ['phoneNumber', 'additionalFields(attributes,countryCode,email,name,tags)'],
 		delete: ['contactId'],
 		get: ['contactId'],
@@ -203,4 +203,24 @@ describe('Thoughtly Polling Trigger', () => {
 		expect(agent.default).toEqual({ mode: 'list', value: 'all', cachedResultName: 'All Agents' });
 		expect(Object.keys(polling.methods?.listSearch ?? {})).toEqual(['searchAgents']);
 	});
+
+it('waits for calls only when asked: Wait for Call to End off, 30 minutes up to 24 hours, simplified output', () => {
+	const field = (name: string) =>
+		description.properties.find((p) => p.name === name && p.displayOptions?.show?.operation?.includes('call'));
+	expect(field('waitForCallToEnd')).toMatchObject({ type: 'boolean', default: false, noDataExpression: true });
+	expect(field('limitWaitTime')).toMatchObject({
+		type: 'number',
+		default: 30,
+		typeOptions: { minValue: 1, maxValue: 1440 },
+		displayOptions: { show: { waitForCallToEnd: [true] } },
+	});
+	expect(field('simplify')).toMatchObject({ type: 'boolean', default: true, displayOptions: { show: { waitForCallToEnd: [true] } } });
+});
+
+it('has only a restart webhook, which n8n serves while an execution waits and never registers', () => {
+	expect(description.webhooks).toEqual([
+		{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+	]);
+	expect(typeof nodeType.webhook).toBe('function');
+	expect(nodeType.webhookMethods).toBeUndefined();
 });
