@@ -203,6 +203,7 @@ describe('Thoughtly Polling Trigger', () => {
 		expect(agent.default).toEqual({ mode: 'list', value: 'all', cachedResultName: 'All Agents' });
 		expect(Object.keys(polling.methods?.listSearch ?? {})).toEqual(['searchAgents']);
 	});
+});
 
 it('waits for calls only when asked: Wait for Call to End off, 30 minutes up to 24 hours, simplified output', () => {
 	const field = (name: string) =>
