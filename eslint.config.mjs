@@ -26,16 +26,12 @@ export default defineConfig(
 			...n8nNodesBase.configs.credentials.rules,
 			// Community credentials link to the service's own documentation, not n8n's.
 			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-			// The community plugin's credential-password-field rule decides this (as in the scanner).
-			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
 		},
 	},
 	{
 		files: ['nodes/**/*.ts'],
 		rules: {
 			...n8nNodesBase.configs.nodes.rules,
-			// Thoughtly's lists really stop at 50 a page, so a maxValue is accurate.
-			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 			// Inputs and outputs use a typed constant (nodes/Thoughtly/helpers/connections.ts), which
 			// these two rules cannot read (the scanner turns them off as well).
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
