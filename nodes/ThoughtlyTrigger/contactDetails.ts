@@ -9,7 +9,7 @@ import type { SimplifiedCall } from './simplify';
  * How long the contact lookup may take. Thoughtly does not retry a delivery, and n8n answers
  * it only once the trigger has returned, so a slow lookup must not hold up the answer.
  */
-export const CONTACT_LOOKUP_TIMEOUT_MS = 2_000;
+const CONTACT_LOOKUP_TIMEOUT_MS = 2_000;
 
 /** What the item says about the lookup of the contact's name and phone number. */
 export interface ContactLookup {

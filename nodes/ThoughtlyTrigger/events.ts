@@ -4,7 +4,7 @@ import type { INodePropertyOptions } from 'n8n-workflow';
  * The five webhook events Thoughtly sends. Call events can be limited to one agent, folder
  * events name their folder: Thoughtly keeps that limit in the subscription's `data`.
  */
-export const THOUGHTLY_EVENTS = [
+const THOUGHTLY_EVENTS = [
 	'NEW_RESPONSE',
 	'PHONE_TRANSFER',
 	'FOLDER_NEW_RESPONSE',
@@ -27,7 +27,7 @@ interface EventDefinition extends INodePropertyOptions {
 	isCall: boolean;
 }
 
-export const EVENT_DEFINITIONS: EventDefinition[] = [
+const EVENT_DEFINITIONS: EventDefinition[] = [
 	{
 		name: 'Action Failed',
 		value: 'ACTION_FAILED',

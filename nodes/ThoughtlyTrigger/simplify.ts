@@ -103,7 +103,7 @@ function summaryOf(payload: IDataObject, call: IDataObject): string | null {
 	);
 }
 
-export function isCatalogShape(payload: IDataObject): boolean {
+function isCatalogShape(payload: IDataObject): boolean {
 	return isObject(payload.call);
 }
 

@@ -46,7 +46,7 @@ function clearState(state: TriggerState): void {
 	delete state.subscriptions;
 }
 
-export function newSecret(): string {
+function newSecret(): string {
 	return randomBytes(32).toString('hex');
 }
 
@@ -59,7 +59,7 @@ export function secretsMatch(received: unknown, expected: string | undefined): b
 }
 
 /** This node's webhook URL with the event and the secret as query parameters. */
-export function subscriptionUrl(webhookUrl: string, event: ThoughtlyEvent, secret: string): string {
+function subscriptionUrl(webhookUrl: string, event: ThoughtlyEvent, secret: string): string {
 	const url = new URL(webhookUrl);
 	url.searchParams.set(EVENT_QUERY_PARAMETER, event);
 	url.searchParams.set(SECRET_QUERY_PARAMETER, secret);
@@ -67,7 +67,7 @@ export function subscriptionUrl(webhookUrl: string, event: ThoughtlyEvent, secre
 }
 
 /** Same scheme, host, port and path: a URL this node subscribed, whatever its query. */
-export function pointsAt(url: string, webhookUrl: string): boolean {
+function pointsAt(url: string, webhookUrl: string): boolean {
 	try {
 		const a = new URL(url);
 		const b = new URL(webhookUrl);
@@ -78,7 +78,7 @@ export function pointsAt(url: string, webhookUrl: string): boolean {
 	}
 }
 
-export function sameSubscription(a: Subscription, b: Subscription): boolean {
+function sameSubscription(a: Subscription, b: Subscription): boolean {
 	return a.type === b.type && a.url === b.url && (a.data ?? '') === (b.data ?? '');
 }
 
@@ -96,7 +96,7 @@ function isDocumented(event: ThoughtlyEvent): boolean {
  * The subscriptions the node's parameters ask for, one per event, those the API does not
  * document for subscribe first (see subscribeAll).
  */
-export function wantedSubscriptions(scope: SubscriptionScope, webhookUrl: string, secret: string): Subscription[] {
+function wantedSubscriptions(scope: SubscriptionScope, webhookUrl: string, secret: string): Subscription[] {
 	const events = [...scope.events.filter((e) => !isDocumented(e)), ...scope.events.filter(isDocumented)];
 	return events.map((type) => {
 		const subscription: Subscription = { type, url: subscriptionUrl(webhookUrl, type, secret) };

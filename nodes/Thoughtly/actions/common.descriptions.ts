@@ -85,8 +85,6 @@ export const returnAllOrLimit: INodeProperties[] = [
 	},
 ];
 
-export const tagsHint = 'Separate several with commas';
-
 /**
  * What an AI agent reads about the operation when the node is its tool ("Thoughtly Tool"). n8n
  * uses a `toolDescription` parameter as the tool's description and, when the node has one, adds

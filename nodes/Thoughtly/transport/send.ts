@@ -43,8 +43,8 @@ export interface ThoughtlyFailure {
 	response: IDataObject;
 }
 
-export const DEFAULT_BASE_URL = 'https://api.thoughtly.com';
-export const REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_BASE_URL = 'https://api.thoughtly.com';
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Times a read or delete is sent again after a 5xx, a timeout or a lost connection. */
 const MAX_REPEATS = 2;
 /**
