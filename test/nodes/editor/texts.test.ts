@@ -94,6 +94,13 @@ describe('wording', () => {
 		expect([...placeholders].sort()).toEqual(['agentId: Select an agent...', 'contactId: Select a contact...']);
 	});
 
+	it('the Webhook resource names and describes the events as the trigger does', () => {
+		const triggerEvents = trigger.properties.find((p) => p.name === 'events')?.options;
+		const webhookEvents = action.properties.filter((p) => p.name === 'event').map((p) => p.options);
+		expect(webhookEvents).toHaveLength(2); // Subscribe and Unsubscribe
+		for (const options of webhookEvents) expect(options).toEqual(triggerEvents);
+	});
+
 	it("the trigger's Agent says in the form that it is optional", () => {
 		const agent = trigger.properties.find((p) => p.name === 'agentId');
 		expect(agent?.required).not.toBe(true);

@@ -1,45 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { EVENT_OPTIONS } from '../../../ThoughtlyTrigger/events';
 import { hasControlCharacter } from '../../helpers/parameters';
 
-/**
- * Thoughtly's events. The seeds' event table lists five; the spec's subscribe enum only the first
- * two, but its unsubscribe enum all five, and the trigger subscribes to folder events too.
- */
+/** Thoughtly's five events, named and described as the trigger names them. */
 export const eventField: INodeProperties = {
 	displayName: 'Event',
 	name: 'event',
 	type: 'options',
 	required: true,
 	default: 'NEW_RESPONSE',
-	options: [
-		{
-			name: 'Action Failed',
-			value: 'ACTION_FAILED',
-			description: 'An action during a call failed',
-		},
-		{
-			name: 'Call Completed',
-			value: 'NEW_RESPONSE',
-			description: "A call with one agent (or any agent) has ended; the payload carries the call's outcome and transcript",
-		},
-		{
-			name: 'Call Completed in Folder',
-			value: 'FOLDER_NEW_RESPONSE',
-			description: 'A call with an agent of one folder has ended',
-		},
-		{
-			name: 'Call Transferred',
-			value: 'PHONE_TRANSFER',
-			description: 'An agent transferred a call to a phone number',
-		},
-		{
-			name: 'Call Transferred in Folder',
-			value: 'FOLDER_PHONE_TRANSFER',
-			description: 'An agent of one folder transferred a call',
-		},
-	],
+	options: EVENT_OPTIONS,
 	description: 'The Thoughtly event the subscription is for',
 };
 
