@@ -184,14 +184,14 @@ function tokenPaused(
 	return { ...base, kind: 'status', status, retryAfterMs, response: { status, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } };
 }
 
-/** Message and hint that a user reads when a request failed. */
-export function describeFailure(failure: ThoughtlyFailure): { message: string; description: string } {
-	const said = failure.thoughtlyMessage;
-	const where = `${failure.method} ${failure.endpoint}`;
-	const tries = failure.attempts > 1 ? ` It was tried ${failure.attempts} times.` : '';
-	const notRepeated =
-		' It was not sent again, because it may already have taken effect (a repeated call could ring the contact twice): check in Thoughtly before running it again.';
+interface FailureText {
+	message: string;
+	description: string;
+}
 
+/** Message and hint that a user reads when a request failed. */
+export function describeFailure(failure: ThoughtlyFailure): FailureText {
+	const where = `${failure.method} ${failure.endpoint}`;
 	switch (failure.kind) {
 		case 'busy':
 			return {
@@ -201,12 +201,12 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 		case 'timeout':
 			return {
 				message: `Thoughtly did not answer within ${(failure.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} seconds (${where})`,
-				description: failure.repeatable ? `The request timed out.${tries}` : `The request timed out.${notRepeated}`,
+				description: `The request timed out.${repeatNote(failure)}`,
 			};
 		case 'connection':
 			return {
 				message: `The connection to Thoughtly failed (${where})`,
-				description: `${String(failure.response.error ?? 'No answer')}.${failure.repeatable ? tries : notRepeated}`,
+				description: `${String(failure.response.error ?? 'No answer')}.${repeatNote(failure)}`,
 			};
 		case 'unreadable':
 			return {
@@ -215,54 +215,54 @@ export function describeFailure(failure: ThoughtlyFailure): { message: string; d
 			};
 		case 'envelope':
 			return {
-				message: said ?? 'Thoughtly reported an error',
+				message: failure.thoughtlyMessage ?? 'Thoughtly reported an error',
 				description: `Thoughtly answered HTTP ${failure.status} but its response carries an error (${where}).`,
 			};
 		default:
-			break;
+			return describeStatus(failure);
 	}
+}
 
+/** How often the request was tried, or, when it could not be tried again, why not. */
+function repeatNote(failure: ThoughtlyFailure): string {
+	if (failure.repeatable) return triesNote(failure);
+	return ' It was not sent again, because it may already have taken effect (a repeated call could ring the contact twice): check in Thoughtly before running it again.';
+}
+
+function triesNote(failure: ThoughtlyFailure): string {
+	return failure.attempts > 1 ? ` It was tried ${failure.attempts} times.` : '';
+}
+
+/** An HTTP error: Thoughtly's own message when it gave one, and what the status means here. */
+function describeStatus(failure: ThoughtlyFailure): FailureText {
 	const status = failure.status ?? 0;
+	if (status === 429) return describeRateLimit(failure);
 	const message =
-		said ??
+		failure.thoughtlyMessage ??
 		(failure.webPage
 			? `Thoughtly answered HTTP ${status} with a web page instead of an API response`
 			: `Thoughtly answered HTTP ${status}`);
-	if (status === 401) {
-		return {
-			message,
-			description:
-				'Thoughtly did not accept the API token and team ID. Copy both again from Settings → Developer in the Thoughtly dashboard into the Thoughtly credential.',
-		};
-	}
-	if (status === 403) {
-		return {
-			message,
-			description: /outbound/i.test(said ?? '')
-				? "This agent has outbound calling turned off. Turn it on in the agent's settings in Thoughtly, or choose another agent."
-				: 'Thoughtly does not allow this API token to do this in this team.',
-		};
-	}
-	if (status === 404) {
-		return {
-			message,
-			description:
-				"Nothing with this ID exists in the credential's Thoughtly team. Check the ID, and that the credential's team ID is the team that owns it.",
-		};
-	}
-	if (status === 429) return describeRateLimit(failure, tries);
-	if (status >= 500) {
-		return {
-			message,
-			description: failure.repeatable
-				? `Thoughtly had a problem answering (${where}).${tries}`
-				: `Thoughtly had a problem answering (${where}).${notRepeated}`,
-		};
-	}
-	return { message, description: `Thoughtly refused the request (${where}, HTTP ${status}).` };
+	return { message, description: statusHint(failure, status) };
 }
 
-function describeRateLimit(failure: ThoughtlyFailure, tries: string): { message: string; description: string } {
+function statusHint(failure: ThoughtlyFailure, status: number): string {
+	const where = `${failure.method} ${failure.endpoint}`;
+	if (status === 401) {
+		return 'Thoughtly did not accept the API token and team ID. Copy both again from Settings → Developer in the Thoughtly dashboard into the Thoughtly credential.';
+	}
+	if (status === 403) {
+		return /outbound/i.test(failure.thoughtlyMessage ?? '')
+			? "This agent has outbound calling turned off. Turn it on in the agent's settings in Thoughtly, or choose another agent."
+			: 'Thoughtly does not allow this API token to do this in this team.';
+	}
+	if (status === 404) {
+		return "Nothing with this ID exists in the credential's Thoughtly team. Check the ID, and that the credential's team ID is the team that owns it.";
+	}
+	if (status >= 500) return `Thoughtly had a problem answering (${where}).${repeatNote(failure)}`;
+	return `Thoughtly refused the request (${where}, HTTP ${status}).`;
+}
+
+function describeRateLimit(failure: ThoughtlyFailure): FailureText {
 	const said = failure.thoughtlyMessage;
 	if (failure.retryAfterMs !== undefined) {
 		const asked = `Thoughtly asked to wait ${duration(failure.retryAfterMs)} before it accepts more requests with this API token`;
@@ -274,7 +274,7 @@ function describeRateLimit(failure: ThoughtlyFailure, tries: string): { message:
 	}
 	return {
 		message: said ?? 'Thoughtly answered HTTP 429 (too many requests)',
-		description: `Thoughtly kept refusing the request as too many (HTTP 429)${failure.rateLimitedMs ? ` for ${duration(failure.rateLimitedMs)}` : ''}, although the node waited as asked.${tries} Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly's 100 per minute.`,
+		description: `Thoughtly kept refusing the request as too many (HTTP 429)${failure.rateLimitedMs ? ` for ${duration(failure.rateLimitedMs)}` : ''}, although the node waited as asked.${triesNote(failure)} Other tools, n8n workers or n8n instances probably use the same API token: lower "Requests per Minute" in the credential so that together they stay within Thoughtly's 100 per minute.`,
 	};
 }
 
