@@ -98,7 +98,7 @@ export async function thoughtlyApiRequest(
 	const outcome = await sendToThoughtly(send, options, window, undefined, undefined, {
 		immediate: request.immediate !== undefined,
 	});
-	if (isFailure(outcome)) throw toNodeApiError(this.getNode(), outcome, request.itemIndex);
+	if (isFailure(outcome)) throw toNodeApiError(this.getNode(), outcome, request);
 	return outcome.data;
 }
 
@@ -193,13 +193,14 @@ function readList(node: INode, data: unknown, listKey: string, itemIndex?: numbe
 	});
 }
 
-function toNodeApiError(node: INode, failure: ThoughtlyFailure, itemIndex?: number): NodeApiError {
-	const { message, description } = describeFailure(failure);
-	const error = new NodeApiError(node, failure.response as unknown as JsonObject, {
+function toNodeApiError(node: INode, failure: ThoughtlyFailure, request: ThoughtlyRequest): NodeApiError {
+	const { message, description } = describeFailure(failure, {
+		withoutCredentials: request.authentication === 'none',
+	});
+	return new NodeApiError(node, failure.response as unknown as JsonObject, {
 		message,
 		description,
 		httpCode: failure.status ? String(failure.status) : undefined,
-		itemIndex,
+		itemIndex: request.itemIndex,
 	});
-	return error;
 }

@@ -189,8 +189,11 @@ interface FailureText {
 	description: string;
 }
 
-/** Message and hint that a user reads when a request failed. */
-export function describeFailure(failure: ThoughtlyFailure): FailureText {
+/**
+ * Message and hint that a user reads when a request failed. `withoutCredentials`: the request
+ * was sent without the credential's headers (an automation webhook without verification).
+ */
+export function describeFailure(failure: ThoughtlyFailure, { withoutCredentials = false } = {}): FailureText {
 	const where = `${failure.method} ${failure.endpoint}`;
 	switch (failure.kind) {
 		case 'busy':
@@ -219,7 +222,7 @@ export function describeFailure(failure: ThoughtlyFailure): FailureText {
 				description: `Thoughtly answered HTTP ${failure.status} but its response carries an error (${where}).`,
 			};
 		default:
-			return describeStatus(failure);
+			return describeStatus(failure, withoutCredentials);
 	}
 }
 
@@ -234,7 +237,7 @@ function triesNote(failure: ThoughtlyFailure): string {
 }
 
 /** An HTTP error: Thoughtly's own message when it gave one, and what the status means here. */
-function describeStatus(failure: ThoughtlyFailure): FailureText {
+function describeStatus(failure: ThoughtlyFailure, withoutCredentials: boolean): FailureText {
 	const status = failure.status ?? 0;
 	if (status === 429) return describeRateLimit(failure);
 	const message =
@@ -242,11 +245,14 @@ function describeStatus(failure: ThoughtlyFailure): FailureText {
 		(failure.webPage
 			? `Thoughtly answered HTTP ${status} with a web page instead of an API response`
 			: `Thoughtly answered HTTP ${status}`);
-	return { message, description: statusHint(failure, status) };
+	return { message, description: statusHint(failure, status, withoutCredentials) };
 }
 
-function statusHint(failure: ThoughtlyFailure, status: number): string {
+function statusHint(failure: ThoughtlyFailure, status: number, withoutCredentials: boolean): string {
 	const where = `${failure.method} ${failure.endpoint}`;
+	if (status === 401 && withoutCredentials) {
+		return "Thoughtly asked for credentials, so your team probably has webhook verification turned on: turn on the node's Webhook Verification option to send the API token.";
+	}
 	if (status === 401) {
 		return 'Thoughtly did not accept the API token and team ID. Copy both again from Settings → Developer in the Thoughtly dashboard into the Thoughtly credential.';
 	}

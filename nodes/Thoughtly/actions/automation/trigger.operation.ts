@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { ThoughtlyRequest } from '../../transport';
 import { thoughtlyApiRequest } from '../../transport';
@@ -95,17 +95,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRe
  */
 export async function execute(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	_itemIndex: number,
 	request: ThoughtlyRequest,
 ): Promise<IDataObject> {
-	try {
-		return asRecord(await thoughtlyApiRequest.call(this, request), { success: true });
-	} catch (error) {
-		if (request.authentication === 'none' && error instanceof NodeApiError && error.httpCode === '401') {
-			error.description =
-				"Thoughtly asked for credentials, so your team probably has webhook verification turned on: turn on the node's Webhook Verification option to send the API token.";
-		}
-		// A NodeApiError passes through unchanged (n8n returns the original when re-wrapping).
-		throw new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
-	}
+	return asRecord(await thoughtlyApiRequest.call(this, request), { success: true });
 }
