@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { RequestWindow } from './requestWindow';
+import type { RequestWindow, Slot } from './requestWindow';
 
 /** What a sender returns: n8n's full response, errors by status included. */
 export interface ThoughtlyResponse {
@@ -92,86 +92,168 @@ export async function sendToThoughtly(
 	{ immediate = false }: SendOptions = {},
 ): Promise<ThoughtlySuccess | ThoughtlyFailure> {
 	const method = (options.method ?? 'GET').toUpperCase();
-	const repeatable = method === 'GET' || method === 'DELETE';
-	const maxRepeats = immediate ? 0 : MAX_REPEATS;
+	const sending: Sending = {
+		method,
+		repeatable: method === 'GET' || method === 'DELETE',
+		immediate,
+		window,
+		wait,
+		random,
+		repeats: 0,
+		rateLimitRetries: 0,
+		rateLimitedMs: 0,
+		patienceUsed: 0,
+		mayHaveTakenEffect: false,
+	};
 	const request: IHttpRequestOptions = {
 		timeout: REQUEST_TIMEOUT_MS,
 		...options,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	let repeats = 0;
-	let rateLimitRetries = 0;
-	let rateLimitedMs = 0;
-	let patienceUsed = 0;
-	/** An earlier attempt may have reached Thoughtly and worked, though its answer was lost. */
-	let mayHaveTakenEffect = false;
-
 	for (let attempt = 1; ; attempt++) {
 		const slot = immediate ? window.tryAcquire() : await window.acquire(MAX_RATE_LIMIT_WAIT_MS);
-		if (!slot && immediate) {
-			return { method, endpoint: options.url, attempts: attempt - 1, repeatable, kind: 'busy', response: {} };
-		}
-		if (!slot) return tokenPaused(window, { method, endpoint: options.url, attempts: attempt - 1, repeatable });
-		let response: ThoughtlyResponse | undefined;
-		let sendError: unknown;
-		try {
-			response = await send(request);
-		} catch (error) {
-			sendError = error;
-		} finally {
-			slot.answered();
-		}
-
-		const base = { method, endpoint: options.url, attempts: attempt, repeatable, ...timeoutOf(options) };
-		if (!response) {
-			const kind = isTimeout(sendError) ? 'timeout' : 'connection';
-			if (repeatable && repeats < maxRepeats) {
-				mayHaveTakenEffect = true;
-				await wait(backoffMs(repeats++));
-				continue;
-			}
-			return { ...base, kind, response: { error: errorText(sendError) } };
-		}
-
-		const status = response.statusCode;
-		const envelope = readEnvelope(response.body);
-		const thoughtlyMessage = envelope ? messageOf(envelope.error) : undefined;
-		const details: IDataObject = { status, body: envelope ?? bodyExcerpt(response.body) };
-		const webPage = !envelope && looksLikeHtml(response.body);
-
-		if (status === 429) {
-			const failure = { ...base, kind: 'status' as const, status, thoughtlyMessage, webPage, response: details };
-			const asked = retryAfterMs(response.headers);
-			if (asked !== undefined && asked > MAX_RATE_LIMIT_WAIT_MS) {
-				window.pause(asked, { windowEnds: true });
-				return { ...failure, retryAfterMs: asked };
-			}
-			if (immediate || patienceUsed >= RATE_LIMIT_PATIENCE_MS) return { ...failure, rateLimitedMs };
-			const waitMs = asked ?? rateLimitBackoffMs(rateLimitRetries++, random);
-			rateLimitedMs += waitMs;
-			patienceUsed += Math.max(waitMs, MIN_RATE_LIMIT_STEP_MS);
-			window.pause(waitMs, { windowEnds: asked !== undefined });
-			continue;
-		}
-		if (status >= 500 && repeatable && repeats < maxRepeats) {
-			mayHaveTakenEffect = true;
-			await wait(backoffMs(repeats++));
-			continue;
-		}
-		// The first DELETE worked but its answer was lost: what it deleted is gone, as asked.
-		if (status === 404 && method === 'DELETE' && mayHaveTakenEffect) return { data: undefined };
-		if (status >= 400 || status < 200) {
-			return { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
-		}
-		// 204 No Content, or an empty 200 to a DELETE: done, with nothing to say.
-		if (!envelope && isEmptyBody(response.body) && (status === 204 || method === 'DELETE')) return { data: undefined };
-		if (!envelope) return { ...base, kind: 'unreadable', status, response: details };
-		if (envelope.error !== null && envelope.error !== undefined) {
-			return { ...base, kind: 'envelope', status, thoughtlyMessage, response: details };
-		}
-		return { data: envelope.data };
+		const base = { method, endpoint: options.url, attempts: attempt, repeatable: sending.repeatable };
+		if (!slot) return notSent(sending, { ...base, attempts: attempt - 1 });
+		const { response, error } = await sendIn(slot, send, request);
+		const outcome = response
+			? await afterAnswer(sending, { ...base, ...timeoutOf(options) }, readAnswer(response))
+			: await afterNoAnswer(sending, { ...base, ...timeoutOf(options) }, error);
+		if (outcome !== SEND_AGAIN) return outcome;
 	}
+}
+
+/** One request on its way: how it may be sent again, and what happened to it so far. */
+interface Sending {
+	method: string;
+	/** Reads and deletes: sending them again does no harm. */
+	repeatable: boolean;
+	immediate: boolean;
+	window: RequestWindow;
+	wait: (ms: number) => Promise<void>;
+	random: () => number;
+	/** Times sent again after a 5xx or no answer. */
+	repeats: number;
+	rateLimitRetries: number;
+	/** How long the token was paused for this request's 429s. */
+	rateLimitedMs: number;
+	/** How much of RATE_LIMIT_PATIENCE_MS the 429s used. */
+	patienceUsed: number;
+	/** An earlier attempt may have reached Thoughtly and worked, though its answer was lost. */
+	mayHaveTakenEffect: boolean;
+}
+
+const SEND_AGAIN = 'send again';
+
+type Next = ThoughtlySuccess | ThoughtlyFailure | typeof SEND_AGAIN;
+
+type FailureBase = Pick<ThoughtlyFailure, 'method' | 'endpoint' | 'attempts' | 'repeatable' | 'timeoutMs'>;
+
+/** Sends once; the slot is given back as soon as the answer (or the error) is in. */
+async function sendIn(
+	slot: Slot,
+	send: Sender,
+	request: IHttpRequestOptions,
+): Promise<{ response?: ThoughtlyResponse; error?: unknown }> {
+	try {
+		return { response: await send(request) };
+	} catch (error) {
+		return { error };
+	} finally {
+		slot.answered();
+	}
+}
+
+/** No slot: an immediate request finds the window full, or Thoughtly paused the token too long. */
+function notSent(sending: Sending, base: FailureBase): ThoughtlyFailure {
+	if (sending.immediate) return { ...base, kind: 'busy', response: {} };
+	return tokenPaused(sending.window, base);
+}
+
+/** A timeout or a lost connection: a read or delete is sent again, anything else fails. */
+async function afterNoAnswer(sending: Sending, base: FailureBase, error: unknown): Promise<Next> {
+	if (await pausedToSendAgain(sending)) return SEND_AGAIN;
+	return { ...base, kind: isTimeout(error) ? 'timeout' : 'connection', response: { error: errorText(error) } };
+}
+
+/** A read or delete is sent again after a pause, a few times; false when it may not be. */
+async function pausedToSendAgain(sending: Sending): Promise<boolean> {
+	if (!sending.repeatable || sending.repeats >= (sending.immediate ? 0 : MAX_REPEATS)) return false;
+	sending.mayHaveTakenEffect = true;
+	await sending.wait(backoffMs(sending.repeats++));
+	return true;
+}
+
+/** What an answer says, read once: its status, its envelope and what the error shows of it. */
+interface Answer {
+	status: number;
+	headers?: IDataObject;
+	/** The body, decoded to text when it came as bytes. */
+	body: unknown;
+	envelope?: Envelope;
+	thoughtlyMessage?: string;
+	webPage: boolean;
+	/** What n8n shows under "Error details". */
+	details: IDataObject;
+}
+
+function readAnswer(response: ThoughtlyResponse): Answer {
+	const status = response.statusCode;
+	const body = response.body instanceof Uint8Array ? Buffer.from(response.body).toString('utf8') : response.body;
+	const envelope = readEnvelope(body);
+	return {
+		status,
+		headers: response.headers,
+		body,
+		envelope,
+		thoughtlyMessage: envelope ? messageOf(envelope.error) : undefined,
+		webPage: !envelope && looksLikeHtml(body),
+		details: { status, body: envelope ?? bodyExcerpt(body) },
+	};
+}
+
+async function afterAnswer(sending: Sending, base: FailureBase, answer: Answer): Promise<Next> {
+	const { status, thoughtlyMessage, webPage, details } = answer;
+	const statusFailure: ThoughtlyFailure = { ...base, kind: 'status', status, thoughtlyMessage, webPage, response: details };
+	if (status === 429) return afterRateLimit(sending, statusFailure, answer.headers);
+	if (status >= 500 && (await pausedToSendAgain(sending))) return SEND_AGAIN;
+	// The first DELETE worked but its answer was lost: what it deleted is gone, as asked.
+	if (status === 404 && sending.method === 'DELETE' && sending.mayHaveTakenEffect) return { data: undefined };
+	if (status >= 400 || status < 200) return statusFailure;
+	return readSuccess(sending, base, answer);
+}
+
+/**
+ * 429: Thoughtly did not act on the request. The token pauses as Thoughtly asked (or backs off)
+ * and the request is sent again, until the pauses add up to RATE_LIMIT_PATIENCE_MS; a pause
+ * longer than the node waits is reported at once.
+ */
+function afterRateLimit(sending: Sending, failure: ThoughtlyFailure, headers: IDataObject | undefined): Next {
+	const asked = retryAfterMs(headers);
+	if (asked !== undefined && asked > MAX_RATE_LIMIT_WAIT_MS) {
+		sending.window.pause(asked, { windowEnds: true });
+		return { ...failure, retryAfterMs: asked };
+	}
+	if (sending.immediate || sending.patienceUsed >= RATE_LIMIT_PATIENCE_MS) {
+		return { ...failure, rateLimitedMs: sending.rateLimitedMs };
+	}
+	const waitMs = asked ?? rateLimitBackoffMs(sending.rateLimitRetries++, sending.random);
+	sending.rateLimitedMs += waitMs;
+	sending.patienceUsed += Math.max(waitMs, MIN_RATE_LIMIT_STEP_MS);
+	sending.window.pause(waitMs, { windowEnds: asked !== undefined });
+	return SEND_AGAIN;
+}
+
+/** A 2xx: the envelope's data, unless the envelope carries an error or there is none. */
+function readSuccess(sending: Sending, base: FailureBase, answer: Answer): ThoughtlySuccess | ThoughtlyFailure {
+	const { status, envelope, details } = answer;
+	// 204 No Content, or an empty 200 to a DELETE: done, with nothing to say.
+	if (!envelope && isEmptyBody(answer.body) && (status === 204 || sending.method === 'DELETE')) return { data: undefined };
+	if (!envelope) return { ...base, kind: 'unreadable', status, response: details };
+	if (envelope.error !== null && envelope.error !== undefined) {
+		return { ...base, kind: 'envelope', status, thoughtlyMessage: answer.thoughtlyMessage, response: details };
+	}
+	return { data: envelope.data };
 }
 
 /** Thoughtly asked to pause this token longer than the node waits: the request is not sent. */
@@ -298,7 +380,6 @@ interface Envelope {
 
 function readEnvelope(body: unknown): Envelope | undefined {
 	let value = body;
-	if (value instanceof Uint8Array) value = Buffer.from(value).toString('utf8');
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value);
@@ -313,14 +394,11 @@ function readEnvelope(body: unknown): Envelope | undefined {
 }
 
 function isEmptyBody(body: unknown): boolean {
-	if (body === undefined || body === null) return true;
-	if (body instanceof Uint8Array) return body.length === 0;
-	return typeof body === 'string' && body.trim() === '';
+	return body === undefined || body === null || (typeof body === 'string' && body.trim() === '');
 }
 
 function looksLikeHtml(body: unknown): boolean {
-	const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : '';
-	return /^\s*<(!doctype html|html|head|body)\b/i.test(text);
+	return typeof body === 'string' && /^\s*<(!doctype html|html|head|body)\b/i.test(body);
 }
 
 function messageOf(error: unknown): string | undefined {
@@ -336,7 +414,7 @@ function messageOf(error: unknown): string | undefined {
 }
 
 function bodyExcerpt(body: unknown): string {
-	const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : typeof body === 'string' ? body : JSON.stringify(body ?? '');
+	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
 	return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 

@@ -310,7 +310,7 @@ describe('answers without a body', () => {
 	});
 
 	it('an empty 200 to a DELETE is success, whether n8n hands it over as nothing, text or bytes', async () => {
-		for (const body of [undefined, '', Buffer.alloc(0)]) {
+		for (const body of [undefined, '', ' \n', Buffer.alloc(0), Buffer.from(' \n')]) {
 			const { outcome } = await run('DELETE', [{ statusCode: 200, body }]);
 			expect(outcome).toEqual({ data: undefined });
 		}
