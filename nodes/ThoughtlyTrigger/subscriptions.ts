@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { isExpiredWait } from '../Thoughtly/actions/contact/wait/waitUrl';
 import type { ThoughtlyContext } from '../Thoughtly/transport';
-import { thoughtlyApiRequest } from '../Thoughtly/transport';
+import { thoughtlyApiRequest, thoughtlyApiRequestList } from '../Thoughtly/transport';
 import type { ThoughtlyEvent } from './events';
 import { eventScope, eventName, isThoughtlyEvent, SPEC_SUBSCRIBE_EVENTS } from './events';
 
@@ -108,16 +108,9 @@ function wantedSubscriptions(scope: SubscriptionScope, webhookUrl: string, secre
 
 /** Every subscription of the credential's team (GET /webhooks). */
 export async function listSubscriptions(this: ThoughtlyContext): Promise<Subscription[]> {
-	const data = await thoughtlyApiRequest.call(this, { method: 'GET', endpoint: '/webhooks' });
-	// Thoughtly nests lists under a key named after the records; a bare list is read as well.
-	const list = Array.isArray(data) ? data : (data as IDataObject | null)?.webhooks;
-	if (!Array.isArray(list)) {
-		throw new NodeOperationError(this.getNode(), 'Thoughtly answered GET /webhooks without a list of webhooks', {
-			description: `The answer was: ${JSON.stringify(data).slice(0, 300)}`,
-		});
-	}
+	const list = await thoughtlyApiRequestList.call(this, { endpoint: '/webhooks', listKey: 'webhooks' });
 	const subscriptions: Subscription[] = [];
-	for (const entry of list as IDataObject[]) {
+	for (const entry of list) {
 		if (!entry || typeof entry.url !== 'string' || !isThoughtlyEvent(entry.type)) continue;
 		const subscription: Subscription = { type: entry.type, url: entry.url };
 		if (typeof entry.data === 'string' && entry.data !== '') subscription.data = entry.data;
@@ -132,21 +125,24 @@ function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationE
 	return new NodeOperationError(node, error as Error);
 }
 
-export async function subscribe(this: ThoughtlyContext, subscription: Subscription): Promise<void> {
+/** The request body that names a subscription; `data` is left out when there is none (Thoughtly refuses a null). */
+function bodyOf(subscription: Subscription): IDataObject {
 	const body: IDataObject = { type: subscription.type, url: subscription.url };
 	if (subscription.data !== undefined) body.data = subscription.data;
-	await thoughtlyApiRequest.call(this, { method: 'POST', endpoint: '/webhooks/subscribe', body });
+	return body;
+}
+
+export async function subscribe(this: ThoughtlyContext, subscription: Subscription): Promise<void> {
+	await thoughtlyApiRequest.call(this, { method: 'POST', endpoint: '/webhooks/subscribe', body: bodyOf(subscription) });
 }
 
 /**
- * Removes one subscription, named exactly as it was subscribed. `data` is left out when there was
- * none: Thoughtly refuses a null. A 404 means it is already gone, which is what was wanted.
+ * Removes one subscription, named exactly as it was subscribed. A 404 means it is already gone,
+ * which is what was wanted.
  */
 export async function unsubscribe(this: ThoughtlyContext, subscription: Subscription): Promise<'removed' | 'gone'> {
-	const body: IDataObject = { type: subscription.type, url: subscription.url };
-	if (subscription.data !== undefined) body.data = subscription.data;
 	try {
-		await thoughtlyApiRequest.call(this, { method: 'DELETE', endpoint: '/webhooks/unsubscribe', body });
+		await thoughtlyApiRequest.call(this, { method: 'DELETE', endpoint: '/webhooks/unsubscribe', body: bodyOf(subscription) });
 		return 'removed';
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') return 'gone';
