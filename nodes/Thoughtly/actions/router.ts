@@ -3,28 +3,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { SentItems, sendOnce } from '../helpers/sentItems';
 import type { ThoughtlyRequest } from '../transport';
-import * as agent from './agent/Agent.resource';
-import * as automation from './automation/Automation.resource';
-import * as call from './call/Call.resource';
-import * as contact from './contact/Contact.resource';
-import type {
-	ThoughtlyOperation,
-	ThoughtlyOperations,
-	ThoughtlyResource,
-	ThoughtlyWriteOperation,
-} from './node.type';
+import type { ThoughtlyWriteOperation } from './node.type';
 import { isWriteOperation } from './node.type';
-import * as user from './user/User.resource';
-import * as webhook from './webhook/Webhook.resource';
-
-const resources: { [R in ThoughtlyResource]: Record<ThoughtlyOperations[R], ThoughtlyOperation> } = {
-	agent,
-	automation,
-	call,
-	contact,
-	user,
-	webhook,
-};
+import { operationOf } from './resources';
 
 /**
  * Runs the chosen operation once per input item. Each record an operation returns becomes one
@@ -34,10 +15,10 @@ const resources: { [R in ThoughtlyResource]: Record<ThoughtlyOperations[R], Thou
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as ThoughtlyResource;
+	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = (resources[resource] as Record<string, ThoughtlyOperation> | undefined)?.[operationName];
-	if (!operation || typeof operation.execute !== 'function') {
+	const operation = operationOf(resource, operationName);
+	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operationName}" of "${resource}" is not supported`,

@@ -1,11 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as agent from './agent/Agent.resource';
-import * as automation from './automation/Automation.resource';
-import * as call from './call/Call.resource';
-import * as contact from './contact/Contact.resource';
-import * as user from './user/User.resource';
-import * as webhook from './webhook/Webhook.resource';
+import { resources } from './resources';
 
 /**
  * The fields of version 1: the resource, then each resource's operations and their fields. The
@@ -18,22 +13,10 @@ export const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Agent', value: 'agent' },
-			{ name: 'Automation', value: 'automation' },
-			{ name: 'Call', value: 'call' },
-			{ name: 'Contact', value: 'contact' },
-			{ name: 'User', value: 'user' },
-			{ name: 'Webhook', value: 'webhook' },
-		],
+		options: Object.entries(resources).map(([value, { displayName }]) => ({ name: displayName, value })),
 		default: 'contact',
 	},
-	...agent.description,
-	...automation.description,
-	...call.description,
-	...contact.description,
-	...user.description,
-	...webhook.description,
+	...Object.values(resources).flatMap(({ module }) => module.description),
 ];
 
 /**
@@ -44,14 +27,10 @@ export const subtitle = `={{ (${JSON.stringify(subtitles())})[$parameter["resour
 
 function subtitles(): Record<string, string> {
 	const names: Record<string, string> = {};
-	const resources = properties.find((p) => p.name === 'resource')?.options ?? [];
-	for (const resource of resources) {
-		if (!('value' in resource)) continue;
-		const operations = properties.find(
-			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value),
-		);
+	for (const [resource, { displayName, module }] of Object.entries(resources)) {
+		const operations = module.description.find((p) => p.name === 'operation');
 		for (const operation of operations?.options ?? []) {
-			if ('value' in operation) names[`${resource.value}:${operation.value}`] = `${operation.name}: ${resource.name}`;
+			if ('value' in operation) names[`${resource}:${operation.value}`] = `${operation.name}: ${displayName}`;
 		}
 	}
 	return names;

@@ -593,3 +593,15 @@ describe('automation: trigger', () => {
 		expect(result.error?.description).toMatch(/turn on the node's Webhook Verification option/);
 	});
 });
+
+describe('an operation the node does not have', () => {
+	it.each([
+		['contact', 'update'],
+		['contact', 'description'],
+		['contact', 'constructor'],
+	])('%s → %s fails naming it, before anything is sent', async (resource, operation) => {
+		const result = await t.run({ resource, operation });
+		expect(result.error?.message).toBe(`The operation "${operation}" of "${resource}" is not supported`);
+		expect(t.sent()).toEqual([]);
+	});
+});
