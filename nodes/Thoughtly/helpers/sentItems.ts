@@ -32,7 +32,7 @@ export class SentItems {
 	}
 
 	/** What Thoughtly answered when this item's request was sent earlier in this run, if it was. */
-	earlier(itemIndex: number, request: unknown): IDataObject | undefined {
+	private earlier(itemIndex: number, request: unknown): IDataObject | undefined {
 		const entry = this.ledger.items[itemIndex];
 		return entry && entry.request === JSON.stringify(request) ? entry.result : undefined;
 	}
