@@ -10,7 +10,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
  */
 
 /** n8n runs a node as a tool under its own type name with "Tool" added (`thoughtlyTool`). */
-export function runsAsTool(this: IExecuteFunctions): boolean {
+function runsAsTool(this: IExecuteFunctions): boolean {
 	return this.getNode().type.endsWith('Tool');
 }
 
