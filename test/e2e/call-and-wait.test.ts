@@ -1,8 +1,9 @@
 /**
- * Contact → Call with Wait for Call to End in a real n8n 2.40.7: Manual Trigger → Thoughtly →
+ * Contact → Call with Wait for Call to End in a real n8n (2.x and 1.x): Manual Trigger → Thoughtly →
  * Set. The execution waits (status "waiting"), the simulator completes the call and delivers
  * Call Completed to n8n's waiting-webhook address, and the execution finishes with the outcome;
- * n8n itself refuses deliveries without the resume token. A restart of n8n while the execution
+ * n8n 2.x itself refuses deliveries without the resume token, and the node ignores any whose
+ * key it did not make (n8n 1.x checks no token there). A restart of n8n while the execution
  * waits changes nothing: the execution and its subscription live in n8n's database and in
  * Thoughtly, and the delivery resumes it.
  */
@@ -18,6 +19,7 @@ import {
 	CREDENTIAL_NAME,
 	CREDENTIAL_TYPE,
 	manualTrigger,
+	n8nMajor,
 	OWNER,
 	readState,
 	simulatorCredentialData,
@@ -105,7 +107,7 @@ async function awaitedCallId(): Promise<string> {
 }
 
 describe('Contact → Call with Wait for Call to End, in n8n', () => {
-	it('waits, refuses deliveries without the resume token, and finishes with the outcome once the call ends', async () => {
+	it('waits, refuses forged deliveries, and finishes with the outcome once the call ends', async () => {
 		own = await startOwnN8n('n8n-call-and-wait');
 		const { server, client } = own;
 		const saved = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, simulatorCredentialData(state));
@@ -116,17 +118,27 @@ describe('Contact → Call with Wait for Call to End, in n8n', () => {
 		const subscription = await untilWaiting(client, server.url, executionId);
 		expect(subscription).toMatchObject({ type: 'NEW_RESPONSE', data: SEED.agents.salesQualifier });
 		const url = new URL(subscription.url);
-		expect(url.searchParams.get('signature')).toMatch(/\S{16,}/);
-
-		// n8n itself answers 401 to a delivery without the execution's resume token.
+		const key = url.searchParams.get('thoughtlyWait')!;
+		const post = async (target: URL, correlationKey: string) =>
+			await fetch(target, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ call: { id: 'forged', status: 'completed' }, custom_fields: { n8n_call_and_wait: correlationKey } }),
+			});
+		if (n8nMajor() >= 2) {
+			// n8n 2.x itself answers 401 to a delivery without the execution's resume token.
+			expect(url.searchParams.get('signature')).toMatch(/\S{16,}/);
+			const withoutToken = new URL(subscription.url);
+			withoutToken.searchParams.delete('signature');
+			expect((await post(withoutToken, key)).status).toBe(401);
+		}
+		// n8n 1.x checks no token on a waiting webhook: a key the node did not make is ignored.
+		const invented = `${'0'.repeat(key.split('.')[0].length)}.0`;
 		const forged = new URL(subscription.url);
-		forged.searchParams.delete('signature');
-		const refused = await fetch(forged, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ custom_fields: { n8n_call_and_wait: url.searchParams.get('thoughtlyWait') } }),
-		});
-		expect(refused.status).toBe(401);
+		forged.searchParams.set('thoughtlyWait', invented);
+		expect((await post(forged, invented)).status).toBe(200);
+		expect((await client.getExecution(executionId)).status).toBe('waiting');
+		expect(await waitsOf(server.url, executionId)).toEqual([subscription]);
 
 		// Another call of the same agent is delivered too, answered, and changes nothing.
 		const [other] = await sim.deliver({ type: 'NEW_RESPONSE', callId: SEED.calls.averyQualified });

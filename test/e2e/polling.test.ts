@@ -130,11 +130,7 @@ describe('Thoughtly Polling Trigger in n8n', () => {
 		const whileDown = await completeCall(SEED.contacts.mariaGonzalez);
 		await server.start();
 		await client.login(OWNER.email, OWNER.password);
-		await waitFor(
-			'the workflow to be live again',
-			async () => ((await client.publicationStatus(workflow.id)).status === 'published' ? true : undefined),
-			60_000,
-		);
+		await waitFor('the workflow to be live again', async () => ((await client.isLive(workflow.id)) ? true : undefined), 60_000);
 		expect((await waitForEmitted(client, workflow.id, 3)).flat()).toEqual([...before, whileDown]);
 
 		// A scheduled poll after the restart: the new call, nothing earlier again.

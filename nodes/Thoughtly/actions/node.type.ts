@@ -18,7 +18,7 @@ export interface ThoughtlyReadOperation {
  */
 export interface ThoughtlyWriteOperation {
 	description: INodeProperties[];
-	prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest;
+	prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest | Promise<ThoughtlyRequest>;
 	execute(this: IExecuteFunctions, itemIndex: number, request: ThoughtlyRequest): Promise<IDataObject>;
 	/**
 	 * Sending the request twice would act twice (a second contact, a second ring): within one

@@ -26,7 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const run = isWriteOperation(operation)
-		? writeRunner.call(this, operation, items.length)
+		? await writeRunner.call(this, operation, items.length)
 		: async (itemIndex: number) => await operation.execute.call(this, itemIndex);
 
 	const returnData: INodeExecutionData[] = [];
@@ -56,15 +56,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  * stops the run before anything happened; with it, bad items fail alone. Requests that must not be
  * sent twice are sent once per item and execution (see SentItems).
  */
-function writeRunner(
+async function writeRunner(
 	this: IExecuteFunctions,
 	operation: ThoughtlyWriteOperation,
 	itemCount: number,
-): (itemIndex: number) => Promise<IDataObject> {
+): Promise<(itemIndex: number) => Promise<IDataObject>> {
 	const prepared: Array<ThoughtlyRequest | Error> = [];
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
-			prepared.push(operation.prepare.call(this, itemIndex));
+			prepared.push(await operation.prepare.call(this, itemIndex));
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
 			prepared.push(error as Error);

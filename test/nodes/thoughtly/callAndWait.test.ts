@@ -218,6 +218,40 @@ describe('Contact → Call, Wait for Call to End', () => {
 		expect(execution.status).toBe('success');
 	});
 
+	it('ignores a delivery whose key the node did not make for this execution, even with the resume token', async () => {
+		// n8n 1.x checks no resume token on a waiting webhook: the node's key is what protects the wait.
+		const execution = await start([{ contact: SEED.contacts.averyLee, lead: 'A' }]);
+		const [subscription] = waits();
+		const genuine = new URL(subscription.url).searchParams.get('thoughtlyWait')!;
+		const forgedKeys = [
+			`${'0'.repeat(genuine.split('.')[0].length)}.0`,
+			`${genuine.split('.')[0].slice(0, -1)}${genuine.split('.')[0].endsWith('0') ? '1' : '0'}.0`,
+			'.0',
+			'0',
+		];
+		sim.clearRequests();
+
+		for (const key of forgedKeys) {
+			const url = new URL(subscription.url);
+			url.searchParams.set('thoughtlyWait', key);
+			const answer = await fetch(url, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ call: { id: 'forged', status: 'completed' }, custom_fields: { n8n_call_and_wait: key } }),
+			});
+			expect(answer.status).toBe(200);
+		}
+		await waiting.settled();
+
+		expect(execution.status).toBe('waiting');
+		expect(waits()).toEqual([subscription]);
+		expect(requests()).toEqual([]);
+		const [call] = placedCalls();
+		await complete(call.id);
+		expect(execution.status).toBe('success');
+		expect(output(execution)[0].json).toMatchObject({ callId: call.id, callEnded: true });
+	});
+
 	it('at the limit, outputs every call not ended as "timedOut", paired with its input', async () => {
 		const execution = await start([
 			{ contact: SEED.contacts.averyLee, lead: 'A' },

@@ -64,7 +64,7 @@ export const description = updateDisplayOptions(
 
 export const sendsOnce = true;
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRequest {
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<ThoughtlyRequest> {
 	const contactId = getRequiredId.call(this, 'contactId', itemIndex, 'Contact');
 	const agentId = getRequiredId.call(this, 'agentId', itemIndex, 'Agent');
 	const metadata = getJsonObject.call(
@@ -73,7 +73,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): ThoughtlyRe
 		itemIndex,
 		'Metadata',
 	);
-	if (waits.call(this)) return awaitedCallRequest.call(this, itemIndex, { contactId, agentId, metadata });
+	if (waits.call(this)) return await awaitedCallRequest.call(this, itemIndex, { contactId, agentId, metadata });
 	const body: IDataObject = { contact_id: contactId, interview_id: agentId };
 	if (metadata && Object.keys(metadata).length) body.metadata = metadata;
 	return { method: 'POST', endpoint: '/contact/call', body, itemIndex };

@@ -33,14 +33,15 @@ interface WaitRun extends IDataObject {
 
 const CONTEXT_KEY = 'thoughtlyCallAndWait';
 
-function runOf(this: IExecuteFunctions): WaitRun {
+async function runOf(this: IExecuteFunctions): Promise<WaitRun> {
 	const context = this.getContext('node');
 	const runIndex = String(this.getWorkflowDataProxy(0).$runIndex);
 	const runs = (context[CONTEXT_KEY] ??= {}) as { [runIndex: string]: WaitRun };
 	if (!runs[runIndex]) {
 		const minutes = Math.min(Math.max(Number(this.getNodeParameter('limitWaitTime', 0, 30)), 1), MAX_WAIT_MINUTES);
+		const { apiToken } = await this.getCredentials<ThoughtlyCredentials>(THOUGHTLY_CREDENTIAL);
 		runs[runIndex] = {
-			runKey: newRunKey(),
+			runKey: newRunKey(apiToken, this.getExecutionId()),
 			until: Date.now() + minutes * 60_000,
 			resumeUrl: String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0)),
 			ready: false,
@@ -53,7 +54,7 @@ function runOf(this: IExecuteFunctions): WaitRun {
 
 /** Before the first request of a run: can Thoughtly reach n8n, and expired waits removed. */
 async function readyRun(this: IExecuteFunctions): Promise<WaitRun> {
-	const run = runOf.call(this);
+	const run = await runOf.call(this);
 	if (run.ready) return run;
 	const credentials = await this.getCredentials<ThoughtlyCredentials>(THOUGHTLY_CREDENTIAL);
 	assertThoughtlyCanReach.call(this, run.resumeUrl, normalizeBaseUrl(credentials.baseUrl));
@@ -68,18 +69,18 @@ function subscriptionOf(this: IExecuteFunctions, run: WaitRun, itemIndex: number
 }
 
 /** The call's request, with the item's correlation key in its metadata. Sends nothing. */
-export function awaitedCallRequest(
+export async function awaitedCallRequest(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	call: { contactId: string; agentId: string; metadata?: IDataObject },
-): ThoughtlyRequest {
+): Promise<ThoughtlyRequest> {
 	if (call.metadata && CORRELATION_FIELD in call.metadata) {
 		throw new NodeOperationError(this.getNode(), `Metadata must not contain "${CORRELATION_FIELD}" [item ${itemIndex}]`, {
 			description: 'Wait for Call to End puts its own value under this name. Rename the field.',
 			itemIndex,
 		});
 	}
-	const metadata = { ...call.metadata, [CORRELATION_FIELD]: itemKey(runOf.call(this).runKey, itemIndex) };
+	const metadata = { ...call.metadata, [CORRELATION_FIELD]: itemKey((await runOf.call(this)).runKey, itemIndex) };
 	const body: IDataObject = { contact_id: call.contactId, interview_id: call.agentId, metadata };
 	return { method: 'POST', endpoint: '/contact/call', body, itemIndex };
 }
@@ -144,7 +145,7 @@ export async function waitForCalls(this: IExecuteFunctions, items: INodeExecutio
  * for them, unless Retry On Fail runs the node again (see waitForCalls).
  */
 export async function abandonWait(this: IExecuteFunctions): Promise<void> {
-	const run = runOf.call(this);
+	const run = await runOf.call(this);
 	for (const [itemIndex, agentId] of Object.entries(run.placed)) {
 		await unsubscribe.call(this, subscriptionOf.call(this, run, Number(itemIndex), agentId));
 	}

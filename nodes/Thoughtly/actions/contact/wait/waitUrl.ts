@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 
 /**
  * What a Call-and-Wait subscription's URL carries besides n8n's resume URL (which holds the
@@ -12,13 +12,35 @@ export const WAIT_UNTIL_PARAMETER = 'thoughtlyUntil';
 /** Where the node's key goes in the call's metadata: no agent script uses a name like this. */
 export const CORRELATION_FIELD = 'n8n_call_and_wait';
 
-export function newRunKey(): string {
-	return randomBytes(12).toString('hex');
+/**
+ * A run's key: a random part and its HMAC under the credential's API token, bound to the
+ * execution. The waiting webhook accepts only keys it can check this way: n8n 1.x checks no
+ * resume token on a waiting webhook and Thoughtly signs no delivery, so without it anyone who
+ * guessed the execution's URL could end the wait with an invented outcome.
+ */
+export function newRunKey(secret: string, executionId: string): string {
+	const nonce = randomBytes(12).toString('hex');
+	return nonce + keyMac(secret, executionId, nonce);
 }
 
 /** One item's correlation key: the run's key and the item's index. */
 export function itemKey(runKey: string, itemIndex: number): string {
 	return `${runKey}.${itemIndex}`;
+}
+
+const ITEM_KEY = /^([0-9a-f]{24})([0-9a-f]{32})\.(\d{1,9})$/;
+
+/** The item index of a key the node made for this execution with this token; undefined for any other. */
+export function ownItemIndex(key: string, secret: string, executionId: string): number | undefined {
+	const match = ITEM_KEY.exec(key);
+	if (!match) return undefined;
+	const [, nonce, mac, index] = match;
+	const expected = keyMac(secret, executionId, nonce);
+	return timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) ? Number(index) : undefined;
+}
+
+function keyMac(secret: string, executionId: string, nonce: string): string {
+	return createHmac('sha256', secret).update(`${executionId}:${nonce}`).digest('hex').slice(0, 32);
 }
 
 /** n8n's resume URL for this node (`…/webhook-waiting/<execution>/<node ID>?signature=…`) plus the wait's own parameters. */

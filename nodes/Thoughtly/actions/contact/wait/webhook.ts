@@ -7,10 +7,11 @@ import type {
 } from 'n8n-workflow';
 
 import { pathId } from '../../../helpers/parameters';
-import { MAX_PAGE_SIZE, thoughtlyApiRequestPage } from '../../../transport';
+import type { ThoughtlyCredentials } from '../../../transport';
+import { MAX_PAGE_SIZE, THOUGHTLY_CREDENTIAL, thoughtlyApiRequestPage } from '../../../transport';
 import { listSubscriptions, unsubscribe } from '../../../../ThoughtlyTrigger/subscriptions';
 import { correlationKeyOf, endedCall, endedCallFromRecord, isAwaited } from './outcome';
-import { readWaitUrl, sameWait, WAIT_KEY_PARAMETER, WAIT_UNTIL_PARAMETER, waitUrl } from './waitUrl';
+import { ownItemIndex, readWaitUrl, sameWait, WAIT_KEY_PARAMETER, WAIT_UNTIL_PARAMETER, waitUrl } from './waitUrl';
 
 /**
  * Contact → Call with Wait for Call to End: n8n resumes the waiting execution through this
@@ -34,8 +35,8 @@ const MAX_RECORD_PAGES = 10;
 const IGNORED: IDataObject = { received: true };
 
 /**
- * A Call Completed delivery to a waiting execution. n8n has checked its resume token already
- * (401 otherwise). n8n stores nothing a waiting webhook does unless it resumes the execution, so
+ * A Call Completed delivery to a waiting execution. n8n 2.x has checked its resume token already
+ * (401 otherwise); the node checks its own key (see newRunKey) on every version. n8n stores nothing a waiting webhook does unless it resumes the execution, so
  * the calls still awaited are the execution's subscriptions Thoughtly still holds: each call's
  * own is removed when its delivery arrives, and the execution resumes when none is left.
  * Deliveries of other calls of the same agent are answered and change nothing.
@@ -48,10 +49,12 @@ export async function callEndedWebhook(this: IWebhookFunctions): Promise<IWebhoo
 	if (typeof key !== 'string' || !Number.isFinite(until) || correlationKeyOf(body) !== key) {
 		return { webhookResponse: IGNORED };
 	}
+	const { apiToken } = await this.getCredentials<ThoughtlyCredentials>(THOUGHTLY_CREDENTIAL);
+	const itemIndex = ownItemIndex(key, apiToken, String(this.evaluateExpression('{{ $execution.id }}', 0)));
+	if (itemIndex === undefined) return { webhookResponse: IGNORED };
 
 	// The items the node prepared when it started waiting, one per input item (n8n keeps them).
 	const items = (this.evaluateExpression('{{ $input.all() }}', 0) as INodeExecutionData[]).map((item) => item.json);
-	const itemIndex = Number(key.split('.')[1]);
 	const placed = items[itemIndex];
 	if (!placed || !isAwaited(placed)) return { webhookResponse: IGNORED };
 
