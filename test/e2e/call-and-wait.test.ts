@@ -174,8 +174,16 @@ describe('Contact → Call with Wait for Call to End, in n8n', () => {
 		const callId = await awaitedCallId();
 		const { deliveries } = await sim.completeCall(callId);
 		expect(deliveries).toEqual([expect.objectContaining({ url: subscription.url, status: 200 })]);
-		const execution = await client.waitForExecution(executionId);
-		expect(execution.status).toBe('success');
+		// n8n 1.x's crash recovery at start-up may record the waiting execution as finished
+		// ("success", the nodes before the wait) until the delivery's run has saved: wait for that run.
+		const execution = await waitFor(
+			`execution ${executionId} to finish with the outcome`,
+			async () => {
+				const current = await client.getExecution(executionId);
+				return current.status === 'success' && current.data.resultData.runData.Outcome ? current : undefined;
+			},
+			120_000,
+		);
 		expect(nodeOutput(execution, 'Outcome')).toEqual([{ outcome: 'qualified', lead: 'L-42' }]);
 		expect(await waitsOf(server.url, executionId)).toEqual([]);
 	});
