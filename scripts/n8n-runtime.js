@@ -24,13 +24,16 @@
  * in another): an install lock per cache folder entry makes the second one wait for the first
  * instead of installing over it. Different n8n versions install side by side.
  *
+ * It uses the project's dev dependencies (execa, proper-lockfile): run `npm ci` first.
+ *
  * Usage: node scripts/n8n-runtime.js [--n8n-version 1.123.81]   installs if needed, prints the paths as JSON
  *        await require('./scripts/n8n-runtime').ensureRuntimeAsync({ n8nVersion })   (prints progress)
  */
-const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const execa = require('execa');
+const lockfile = require('proper-lockfile');
 
 const DEFAULT_N8N_VERSION = '2.40.7';
 const PROGRESS_INTERVAL_MS = 30_000;
@@ -150,42 +153,21 @@ function formatDuration(ms) {
 	return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
-/*
- * Each step is a command, run in turn. A step's cleanup runs once all steps are over, whether
- * they succeeded or not.
+/**
+ * Runs a command with its output on stderr, saying every 30 s that it is still at work (and, if
+ * given, how far). Its environment is `options.env` alone, not added to this process's.
  */
-function nodeSteps(paths) {
-	const marker = path.join(paths.nodeDir, '.complete');
-	if (paths.node.source === 'system' || fs.existsSync(marker)) return [];
-	const { packageName, version } = paths.node;
-	let staging;
-	return [
-		{
-			before() {
-				log(`Fetching Node ${version} (npm package ${packageName}) ...`);
-				staging = fs.mkdtempSync(path.join(paths.root, 'node-staging-'));
-			},
-			command: () => [
-				'npm',
-				['pack', `${packageName}@${version}`, '--silent'],
-				{ cwd: staging, env: npmEnv(paths), stdio: ['ignore', 'ignore', 'inherit'] },
-			],
-		},
-		{
-			command: () => {
-				const tarball = fs.readdirSync(staging).find((f) => f.endsWith('.tgz'));
-				if (!tarball) throw new Error(`npm pack ${packageName} produced no tarball`);
-				return ['tar', ['xzf', tarball], { cwd: staging }];
-			},
-			after() {
-				fs.rmSync(paths.nodeDir, { recursive: true, force: true });
-				fs.renameSync(path.join(staging, 'package'), paths.nodeDir);
-				if (process.platform !== 'win32') fs.chmodSync(paths.nodeBin, 0o755);
-				fs.writeFileSync(marker, version);
-			},
-			cleanup: () => staging && fs.rmSync(staging, { recursive: true, force: true }),
-		},
-	];
+async function run(command, args, options, progress) {
+	const started = Date.now();
+	const ticker = setInterval(() => {
+		const detail = progress ? `: ${progress()}` : '';
+		log(`still working (${formatDuration(Date.now() - started)} so far)${detail} ...`);
+	}, PROGRESS_INTERVAL_MS);
+	try {
+		await execa(command, args, { stdio: ['ignore', 2, 2], extendEnv: false, ...options });
+	} finally {
+		clearInterval(ticker);
+	}
 }
 
 /*
@@ -196,14 +178,37 @@ function nodeSteps(paths) {
  * and n8n's own checks see the runtime n8n runs on.
  */
 function npmEnv(paths) {
-	const env = {};
-	for (const [key, value] of Object.entries(process.env)) {
-		if (!/^npm_/i.test(key)) env[key] = value;
-	}
+	const env = withoutNpmSettings(process.env);
 	env.PATH = `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}`;
 	const nodedir = headersDir(paths.nodeDir);
 	if (nodedir) env.npm_config_nodedir = nodedir;
 	return env;
+}
+
+/** The environment without the npm_* variables `npm run` exports (the calling project's npm settings). */
+function withoutNpmSettings(env) {
+	return Object.fromEntries(Object.entries(env).filter(([key, value]) => value !== undefined && !/^npm_/i.test(key)));
+}
+
+/** Fetches the registry's Node package and unpacks it as the cache's Node folder. */
+async function installNode(paths) {
+	const marker = path.join(paths.nodeDir, '.complete');
+	if (fs.existsSync(marker)) return; // installed by another process while this one waited
+	const { packageName, version } = paths.node;
+	log(`Fetching Node ${version} (npm package ${packageName}) ...`);
+	const staging = fs.mkdtempSync(path.join(paths.root, 'node-staging-'));
+	try {
+		await run('npm', ['pack', `${packageName}@${version}`, '--silent'], { cwd: staging, env: npmEnv(paths), stdio: ['ignore', 'ignore', 2] });
+		const tarball = fs.readdirSync(staging).find((f) => f.endsWith('.tgz'));
+		if (!tarball) throw new Error(`npm pack ${packageName} produced no tarball`);
+		await run('tar', ['xzf', tarball], { cwd: staging });
+		fs.rmSync(paths.nodeDir, { recursive: true, force: true });
+		fs.renameSync(path.join(staging, 'package'), paths.nodeDir);
+		if (process.platform !== 'win32') fs.chmodSync(paths.nodeBin, 0o755);
+		fs.writeFileSync(marker, version);
+	} finally {
+		fs.rmSync(staging, { recursive: true, force: true });
+	}
 }
 
 /** The native addons of this n8n: sqlite3 (its database) and, from n8n 1.x's later versions, isolated-vm (expressions). */
@@ -216,37 +221,18 @@ function nativeAddonsLoad(paths) {
 	const code = nativeAddons(paths)
 		.map((name) => `require(${JSON.stringify(name)});`)
 		.join(' ');
-	const result = spawnSync(paths.nodeBin, ['-e', code], {
-		cwd: paths.n8nDir,
-		stdio: ['ignore', 'ignore', 'pipe'],
-		encoding: 'utf8',
-	});
-	return result.status === 0;
+	return execa.sync(paths.nodeBin, ['-e', code], { cwd: paths.n8nDir, reject: false }).exitCode === 0;
 }
 
-function rebuildStep(paths, marker) {
-	let addons;
-	return {
-		before() {
-			addons = nativeAddons(paths);
-			log(`Building native addons (${addons.join(', ')}) against Node ${paths.nodeVersion} ...`);
-		},
-		command: () => {
-			const nodedir = headersDir(paths.nodeDir);
-			return [
-				'npm',
-				['rebuild', ...addons, '--ignore-scripts=false', ...(nodedir ? [`--nodedir=${nodedir}`] : []), '--loglevel=error'],
-				{ cwd: paths.n8nDir, env: npmEnv(paths) },
-			];
-		},
-		after() {
-			if (!nativeAddonsLoad(paths)) {
-				throw new Error(`n8n's native addons (${addons.join(', ')}) do not load in Node ${paths.nodeVersion} after the rebuild`);
-			}
-			fs.writeFileSync(marker, paths.n8nVersion);
-			log(`n8n ${paths.n8nVersion} runtime ready.`);
-		},
-	};
+async function rebuildNativeAddons(paths) {
+	const addons = nativeAddons(paths);
+	log(`Building native addons (${addons.join(', ')}) against Node ${paths.nodeVersion} ...`);
+	const nodedir = headersDir(paths.nodeDir);
+	const args = ['rebuild', ...addons, '--ignore-scripts=false', ...(nodedir ? [`--nodedir=${nodedir}`] : []), '--loglevel=error'];
+	await run('npm', args, { cwd: paths.n8nDir, env: npmEnv(paths) });
+	if (!nativeAddonsLoad(paths)) {
+		throw new Error(`n8n's native addons (${addons.join(', ')}) do not load in Node ${paths.nodeVersion} after the rebuild`);
+	}
 }
 
 /** The runtime folder's package.json: for n8n 1.x, the registry's xlsx instead of SheetJS's server. */
@@ -256,130 +242,54 @@ function runtimePackageJson(n8nVersion) {
 	return pkg;
 }
 
-function n8nSteps(paths) {
+/** Installs n8n into the cache and builds its native addons; an install whose addons do not load is only rebuilt. */
+async function installN8n(paths) {
 	const marker = path.join(paths.n8nDir, '.complete');
 	if (fs.existsSync(marker)) {
-		if (nativeAddonsLoad(paths)) return [];
-		// An install marked complete whose addons do not load (built without scripts, or for
-		// another Node): rebuilding them is enough.
+		if (nativeAddonsLoad(paths)) return; // installed by another process while this one waited
+		// Built without scripts, or for another Node: rebuilding the addons is enough.
 		log(`The cached n8n ${paths.n8nVersion} has native addons that do not load in Node ${paths.nodeVersion}; rebuilding them.`);
 		fs.rmSync(marker, { force: true });
-		return [rebuildStep(paths, marker)];
+	} else {
+		log(`Installing n8n ${paths.n8nVersion} into ${paths.n8nDir}`);
+		log('This happens once per machine and version and takes about 8 minutes (about 2.8 GB) ...');
+		fs.rmSync(paths.n8nDir, { recursive: true, force: true });
+		fs.mkdirSync(paths.n8nDir, { recursive: true });
+		fs.writeFileSync(path.join(paths.n8nDir, 'package.json'), JSON.stringify(runtimePackageJson(paths.n8nVersion), null, 2));
+		const args = ['install', `n8n@${paths.n8nVersion}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+		await run('npm', args, { cwd: paths.n8nDir, env: npmEnv(paths) }, () => unpackedSoFar(paths));
 	}
-	return [
-		{
-			before() {
-				log(`Installing n8n ${paths.n8nVersion} into ${paths.n8nDir}`);
-				log('This happens once per machine and version and takes about 8 minutes (about 2.8 GB) ...');
-				fs.rmSync(paths.n8nDir, { recursive: true, force: true });
-				fs.mkdirSync(paths.n8nDir, { recursive: true });
-				fs.writeFileSync(path.join(paths.n8nDir, 'package.json'), JSON.stringify(runtimePackageJson(paths.n8nVersion), null, 2));
-			},
-			command: () => [
-				'npm',
-				['install', `n8n@${paths.n8nVersion}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-				{ cwd: paths.n8nDir, env: npmEnv(paths) },
-			],
-			progress: () => {
-				let count = 0;
-				try {
-					count = fs.readdirSync(path.join(paths.n8nDir, 'node_modules')).length;
-				} catch {
-					// node_modules appears only once npm starts unpacking.
-				}
-				return count ? `${count} top-level packages unpacked so far` : 'resolving dependencies';
-			},
-		},
-		rebuildStep(paths, marker),
-	];
+	await rebuildNativeAddons(paths);
+	fs.writeFileSync(marker, paths.n8nVersion);
+	log(`n8n ${paths.n8nVersion} runtime ready.`);
 }
 
-function commandFailed(command, args, status) {
-	return new Error(`${command} ${args.join(' ')} failed with exit code ${status}`);
-}
-
-async function runSteps(steps) {
-	const started = Date.now();
-	try {
-		for (const step of steps) {
-			step.before?.();
-			const [command, args, options] = step.command();
-			const ticker = setInterval(() => {
-				const detail = step.progress ? `: ${step.progress()}` : '';
-				log(`still working (${formatDuration(Date.now() - started)} so far)${detail} ...`);
-			}, PROGRESS_INTERVAL_MS);
-			try {
-				const status = await new Promise((resolve, reject) => {
-					const child = spawn(command, args, { stdio: ['ignore', 2, 2], shell: process.platform === 'win32', ...options });
-					child.once('error', reject);
-					child.once('exit', (code) => resolve(code));
-				});
-				if (status !== 0) throw commandFailed(command, args, status);
-			} finally {
-				clearInterval(ticker);
-			}
-			step.after?.();
-		}
-	} finally {
-		for (const step of steps) step.cleanup?.();
-	}
+function unpackedSoFar(paths) {
+	const modules = path.join(paths.n8nDir, 'node_modules');
+	// node_modules appears only once npm starts unpacking.
+	const count = fs.existsSync(modules) ? fs.readdirSync(modules).length : 0;
+	return count ? `${count} top-level packages unpacked so far` : 'resolving dependencies';
 }
 
 /*
- * Install lock: a directory `<entry>.lock` beside the cache entry it guards, created
- * atomically, holding the installer's pid. A lock whose process is gone (killed mid-install)
- * is stale and taken over; the half-done install it left has no .complete marker, so it is
- * redone from scratch.
+ * Install lock (proper-lockfile): a folder `<entry>.lock` beside the cache entry it guards,
+ * refreshed while the install runs. Whoever finds it held waits. A lock left by an installer
+ * that died is stale once not refreshed for a minute, and is taken over; the half-done install
+ * it guarded has no .complete marker, so it is redone from scratch.
  */
-function tryLock(lock) {
-	try {
-		fs.mkdirSync(lock);
-		fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-		return true;
-	} catch (error) {
-		if (error.code !== 'EEXIST') throw error;
-		let holder = NaN;
-		try {
-			holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
-		} catch {
-			// Lock created but pid not written yet: treat as held.
-			return false;
-		}
-		if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
-			log(`Removing a stale install lock left by process ${holder}.`);
-			fs.rmSync(lock, { recursive: true, force: true });
-			return tryLock(lock);
-		}
-		return false;
-	}
-}
-
-function processAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return error.code === 'EPERM';
-	}
-}
-
-/** Runs `makeSteps()` under the lock of `dir`, after waiting for whoever holds it. */
-async function installLocked(dir, makeSteps) {
-	const lock = `${dir}.lock`;
-	const waitStarted = Date.now();
-	let lastNotice = 0;
-	while (!tryLock(lock)) {
-		if (Date.now() - lastNotice >= PROGRESS_INTERVAL_MS) {
-			lastNotice = Date.now();
-			log(`Another process is installing ${path.basename(dir)}; waiting for it (${formatDuration(Date.now() - waitStarted)} so far) ...`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 2000));
+async function installLocked(dir, install) {
+	const options = { realpath: false, stale: 60_000 };
+	let release = await lockfile.lock(dir, options).catch((error) => {
+		if (error.code !== 'ELOCKED') throw error;
+	});
+	if (!release) {
+		log(`Another process is installing ${path.basename(dir)}; waiting for it ...`);
+		release = await lockfile.lock(dir, { ...options, retries: { forever: true, minTimeout: 2000, maxTimeout: 2000 } });
 	}
 	try {
-		// Computed under the lock: the other process may have finished the install meanwhile.
-		await runSteps(makeSteps());
+		await install();
 	} finally {
-		fs.rmSync(lock, { recursive: true, force: true });
+		await release();
 	}
 }
 
@@ -388,8 +298,8 @@ async function ensureRuntimeAsync(options = {}) {
 	const paths = runtimePaths(options);
 	fs.mkdirSync(paths.root, { recursive: true });
 	if (runtimeInstalled(paths) && nativeAddonsLoad(paths)) return paths;
-	if (paths.node.source === 'download') await installLocked(paths.nodeDir, () => nodeSteps(paths));
-	await installLocked(paths.n8nDir, () => n8nSteps(paths));
+	if (paths.node.source === 'download') await installLocked(paths.nodeDir, () => installNode(paths));
+	await installLocked(paths.n8nDir, () => installN8n(paths));
 	return paths;
 }
 
@@ -400,8 +310,7 @@ module.exports = {
 	chooseNode,
 	requestedN8nVersion,
 	runtimePackageJson,
-	NODE_PACKAGES,
-	DEFAULT_N8N_VERSION,
+	withoutNpmSettings,
 };
 
 if (require.main === module) {
