@@ -1,10 +1,12 @@
 /**
  * Child processes that must never outlive the script that started them: each runs in a
  * process group of its own (so n8n's task runner and npm's children go with it) and is
- * stopped by signalling the whole group.
+ * stopped by signalling the whole group. Plus free ports and polling.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import getPort from 'get-port';
 
 export interface GroupProcess {
 	child: ChildProcess;
@@ -16,22 +18,14 @@ export interface GroupProcess {
 	stop(graceMs?: number): Promise<void>;
 }
 
-const live = new Set<GroupProcess>();
-let exitHookInstalled = false;
+const live = new Set<number>();
+/** Last resort when this process exits without stopping its children (an uncaught error, process.exit). */
+const killLeftovers = () => live.forEach((pid) => signalGroup(pid, 'SIGKILL'));
 
-/** Last resort when the parent exits without stopping its children (an uncaught error, process.exit). */
-function installExitHook(): void {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	process.on('exit', () => {
-		for (const proc of live) killGroup(proc.pid, 'SIGKILL');
-	});
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+/** Sends `signal` to every process of the group; 0 only tests whether any is still alive. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 	try {
-		process.kill(-pid, signal);
-		return true;
+		return process.kill(-pid, signal);
 	} catch {
 		return false;
 	}
@@ -39,68 +33,42 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 
 /** True while any process of the group is still alive. */
 export function groupAlive(pid: number): boolean {
-	try {
-		process.kill(-pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
+	return signalGroup(pid, 0);
 }
 
 export function spawnGroup(command: string, args: string[], options: SpawnOptions): GroupProcess {
-	installExitHook();
+	if (!process.listeners('exit').includes(killLeftovers)) process.on('exit', killLeftovers);
 	const child = spawn(command, args, { ...options, detached: true });
 	if (child.pid === undefined) throw new Error(`could not start ${command}`);
 	const pid = child.pid;
+	live.add(pid);
 	let done = false;
 	const exited = new Promise<number | string>((resolve) => {
-		child.once('exit', (code, signal) => {
-			done = true;
-			resolve(code ?? signal ?? 'unknown');
-		});
-		child.once('error', (error) => {
-			done = true;
-			resolve(`error: ${error.message}`);
-		});
-	});
-	const proc: GroupProcess = {
+		child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+		child.once('error', (error) => resolve(`error: ${error.message}`));
+	}).finally(() => (done = true));
+	const groupGone = (what: string, timeoutMs: number) => waitFor(what, () => (groupAlive(pid) ? undefined : true), timeoutMs, 100);
+	return {
 		child,
 		pid,
 		exited,
 		hasExited: () => done,
 		async stop(graceMs = 45_000) {
-			killGroup(pid, 'SIGTERM');
-			const deadline = Date.now() + graceMs;
+			signalGroup(pid, 'SIGTERM');
 			// The main process exits first; the group may still hold children for a moment.
-			while (groupAlive(pid) && Date.now() < deadline) await delay(100);
-			if (groupAlive(pid)) {
-				killGroup(pid, 'SIGKILL');
-				while (groupAlive(pid)) await delay(50);
-			}
+			await groupGone(`${command} to stop`, graceMs).catch(() => {
+				signalGroup(pid, 'SIGKILL');
+				return groupGone(`${command} to be killed`, 30_000);
+			});
 			await exited;
-			live.delete(proc);
+			live.delete(pid);
 		},
 	};
-	live.add(proc);
-	return proc;
 }
 
-export function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
+/** A TCP port on 127.0.0.1 that was free a moment ago (and that this process has not handed out lately). */
 export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
+	return await getPort({ host: '127.0.0.1' });
 }
 
 /** True when nothing accepts connections on 127.0.0.1:port. */
