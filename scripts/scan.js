@@ -14,33 +14,22 @@
  *   npm run scan               build, then scan both legs
  *   npm run scan -- --no-build scan the dist/ that is already there
  */
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const execa = require('execa');
 
 const packageDir = path.resolve(__dirname, '..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-function run(command, args, options = {}) {
-	const result = spawnSync(command, args, { cwd: packageDir, encoding: 'utf8', ...options });
-	if (result.error) throw result.error;
-	if (result.status !== 0) {
-		const output = [result.stdout, result.stderr].filter(Boolean).join('\n').trim();
-		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})${output ? `:\n${output}` : ''}`);
-	}
-	return result.stdout;
-}
 
 /** Packs the package as npm would publish it and unpacks it into a fresh folder. */
 function packAndUnpack() {
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-thoughtly-scan-'));
-	const output = run(npm, ['pack', '--json', '--pack-destination', workDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-	const [{ filename }] = JSON.parse(output);
+	const { stdout } = execa.sync('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: packageDir });
+	const [{ filename }] = JSON.parse(stdout);
 	const tarball = path.join(workDir, path.basename(filename));
 	const unpacked = path.join(workDir, 'package');
 	fs.mkdirSync(unpacked);
-	run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+	execa.sync('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
 	return { workDir, unpacked };
 }
 
@@ -61,7 +50,7 @@ async function main() {
 
 	if (build) {
 		console.log('Building (npm run build)...');
-		run(npm, ['run', 'build'], { stdio: 'inherit' });
+		execa.sync('npm', ['run', 'build'], { cwd: packageDir, stdio: 'inherit' });
 	}
 	if (!fs.existsSync(path.join(packageDir, 'dist'))) {
 		throw new Error('dist/ is missing: run `npm run build` first, or drop --no-build');

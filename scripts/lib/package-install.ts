@@ -13,9 +13,9 @@
  * resolve `n8n-workflow` from this repository's node_modules (a second copy of the library,
  * whose error classes n8n's own copy does not recognise) instead of from n8n.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import execa from 'execa';
 
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
 
@@ -34,36 +34,17 @@ export function readPackageJson(dir = REPO_DIR): PackageJson {
 	return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
 }
 
-function run(command: string, args: string[], cwd: string, quiet = false): string {
-	const result = spawnSync(command, args, {
-		cwd,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', quiet ? 'pipe' : 'inherit'],
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	if (result.status !== 0) {
-		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}) in ${cwd}\n${result.stdout ?? ''}${result.stderr ?? ''}`);
-	}
-	return result.stdout;
-}
-
 /** `npm run build`: tsc and the icon copy, producing dist/. Its output goes to this process's stderr. */
 export function buildPackage(repoDir = REPO_DIR): void {
-	const result = spawnSync('npm', ['run', 'build'], { cwd: repoDir, stdio: ['ignore', 2, 2] });
-	if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
+	execa.sync('npm', ['run', 'build'], { cwd: repoDir, stdio: ['ignore', 2, 2] });
 }
 
 /** `npm pack` into `destDir`; returns the tarball's path. Only what package.json's `files` lists goes in. */
 export function packPackage(destDir: string, repoDir = REPO_DIR): string {
 	mkdirSync(destDir, { recursive: true });
-	const out = run('npm', ['pack', '--json', '--pack-destination', destDir], repoDir, true);
-	const [info] = JSON.parse(out) as Array<{ filename: string }>;
+	const { stdout } = execa.sync('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: repoDir });
+	const [info] = JSON.parse(stdout) as Array<{ filename: string }>;
 	return path.join(destDir, info.filename);
-}
-
-/** The folder n8n loads community packages from, for a given N8N_USER_FOLDER. */
-export function communityNodesDir(userFolder: string): string {
-	return path.join(userFolder, '.n8n', 'nodes');
 }
 
 /**
@@ -71,24 +52,21 @@ export function communityNodesDir(userFolder: string): string {
  * there, as n8n's installer does. Returns the package's folder.
  */
 export function installTarball(tarball: string, userFolder: string): string {
-	const nodesDir = communityNodesDir(userFolder);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const staging = path.join(nodesDir, '.staging');
 	rmSync(staging, { recursive: true, force: true });
 	mkdirSync(staging, { recursive: true });
-	run('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1'], nodesDir);
+	execa.sync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
 	const pkg = readPackageJson(staging);
 	const { devDependencies: _dev, peerDependencies: _peer, optionalDependencies: _optional, ...kept } = pkg;
 	writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(kept, null, 2)}\n`);
 	if (kept.dependencies && Object.keys(kept.dependencies).length > 0) {
-		run(
-			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
-			staging,
-		);
+		const args = ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'];
+		execa.sync('npm', args, { cwd: staging, stderr: 'inherit' });
 	}
 	const target = path.join(nodesDir, 'node_modules', pkg.name);
 	mkdirSync(path.dirname(target), { recursive: true });
 	rmSync(target, { recursive: true, force: true });
-	run('mv', [staging, target], nodesDir);
+	renameSync(staging, target);
 	return target;
 }

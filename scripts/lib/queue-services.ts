@@ -7,12 +7,11 @@
  * installed with apt-get; otherwise the error says what to install. Postgres refuses to run as
  * root, so as root its commands run as the `postgres` user (created by Debian's package).
  */
-import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
+import execa from 'execa';
+import { freePort, portIsFree, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
 
 export interface Service {
 	name: string;
@@ -23,8 +22,7 @@ export interface Service {
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
 function onPath(command: string): string | undefined {
-	const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-	return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+	return execa.sync('sh', ['-c', `command -v ${command}`], { reject: false }).stdout || undefined;
 }
 
 /** The folder holding `postgres` and `initdb`: Debian keeps them out of PATH, per major version. */
@@ -47,12 +45,13 @@ function aptInstall(packages: string[]): void {
 		throw new Error(`Queue mode needs ${packages.join(' and ')}, which are not installed. ${hint}`);
 	}
 	process.stderr.write(`[queue] installing ${packages.join(', ')} with apt-get ...\n`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const env = { DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
-		const result = spawnSync('apt-get', args, { env, encoding: 'utf8', timeout: 15 * 60_000 });
-		if (result.status !== 0) {
-			const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-			throw new Error(`apt-get ${args[0]} failed (${result.error?.message ?? `exit ${result.status}`}). ${hint}\n${output}`);
+		try {
+			execa.sync('apt-get', args, { env, timeout: 15 * 60_000 });
+		} catch (error) {
+			const { shortMessage, stderr } = error as execa.ExecaSyncError;
+			throw new Error(`${shortMessage}. ${hint}\n${stderr.split('\n').slice(-15).join('\n')}`);
 		}
 	}
 }
@@ -75,17 +74,6 @@ function asPostgresUser(command: string, args: string[]): [string, string[]] {
 	return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-async function portAnswers(port: number): Promise<true | undefined> {
-	return await new Promise((resolve) => {
-		const socket = net.connect(port, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(undefined));
-	});
-}
-
 /** Waits for a service's readiness line in its output; a process that exits first ends the wait. */
 async function startProcess(
 	name: string,
@@ -105,7 +93,7 @@ async function startProcess(
 			`${name} on 127.0.0.1:${port}`,
 			async () => {
 				if (proc.hasExited()) throw new StopWaiting(`${name} exited during start-up (${await proc.exited}):\n${output.slice(-3000)}`);
-				return ready.test(output) ? await portAnswers(port) : undefined;
+				return ready.test(output) && !(await portIsFree(port)) ? true : undefined;
 			},
 			timeoutMs,
 		);
@@ -128,10 +116,11 @@ export async function startPostgres(binDir: string, timeoutMs = 60_000): Promise
 		chownSync(dataDir, uid, gid);
 	}
 	const [initCommand, initArgs] = asPostgresUser(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']);
-	const init = spawnSync(initCommand, initArgs, { encoding: 'utf8', timeout: timeoutMs });
-	if (init.status !== 0) {
+	try {
+		execa.sync(initCommand, initArgs, { timeout: timeoutMs });
+	} catch (error) {
 		rmSync(dataDir, { recursive: true, force: true });
-		throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}):\n${init.stdout}${init.stderr}`);
+		throw new Error(`initdb failed: ${(error as Error).message}`);
 	}
 	const port = await freePort();
 	const args = ['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dataDir, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
@@ -149,7 +138,7 @@ export async function startPostgres(binDir: string, timeoutMs = 60_000): Promise
 }
 
 function postgresUser(): { uid: number; gid: number } {
-	const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+	const id = (flag: string) => Number(execa.sync('id', [flag, 'postgres'], { reject: false }).stdout);
 	const uid = id('-u');
 	if (!Number.isInteger(uid) || uid <= 0) throw new Error('Postgres refuses to run as root, and there is no "postgres" user to run it as (Debian\'s postgresql package creates one).');
 	return { uid, gid: id('-g') };

@@ -32,7 +32,7 @@ it('a Redis that exits at start-up is reported with what it printed', async () =
 
 it('a Postgres whose initdb fails is reported with initdb\'s words', async () => {
 	fakeBinary('initdb', 'echo "initdb: error: could not create directory" >&2; exit 1');
-	await expect(startPostgres(dir)).rejects.toThrow(/initdb failed \(exit 1\)[\s\S]*could not create directory/);
+	await expect(startPostgres(dir)).rejects.toThrow(/initdb failed: Command failed with exit code 1[\s\S]*could not create directory/);
 });
 
 it('a server that never becomes ready times out instead of hanging', async () => {

@@ -4,7 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import execa from 'execa';
+import { withoutNpmSettings } from '../../../scripts/n8n-runtime';
 import { fetchOnFreshConnection } from '../../../scripts/lib/n8n-client';
 import { freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from '../../../scripts/lib/processes';
 import { REPO_DIR } from '../../../scripts/lib/package-install';
@@ -57,8 +58,9 @@ export class LocalRegistry {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.proc = proc;
-		proc.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-		proc.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+		const collect = (chunk: Buffer) => (this.output += chunk.toString());
+		proc.child.stdout?.on('data', collect);
+		proc.child.stderr?.on('data', collect);
 		await waitFor(
 			`verdaccio on ${this.url}`,
 			async () => {
@@ -89,16 +91,11 @@ export class LocalRegistry {
 		if (!this.token) throw new Error('add a user before publishing');
 		const npmrc = path.join(this.dir, 'publish.npmrc');
 		writeFileSync(npmrc, `//127.0.0.1:${this.port}/:_authToken=${this.token}\n`);
-		const env: Record<string, string> = {};
-		for (const [key, value] of Object.entries(process.env)) {
-			if (value !== undefined && !/^npm_/i.test(key)) env[key] = value;
-		}
-		const result = spawnSync('npm', ['publish', tarball, '--registry', `${this.url}/`, '--userconfig', npmrc, '--access', 'public'], {
+		execa.sync('npm', ['publish', tarball, '--registry', `${this.url}/`, '--userconfig', npmrc, '--access', 'public'], {
 			cwd: this.dir,
-			env,
-			encoding: 'utf8',
+			env: withoutNpmSettings(process.env),
+			extendEnv: false,
 		});
-		if (result.status !== 0) throw new Error(`npm publish failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
 	}
 
 	/** The registry's record of a package (its packument), as npm reads it. */
