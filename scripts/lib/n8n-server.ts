@@ -17,8 +17,9 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { ensureRuntimeAsync, runtimePaths } from '../n8n-runtime';
-import { delay, freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ensureRuntimeAsync, withoutNpmSettings } from '../n8n-runtime';
+import { freePort, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
 
 /** Which n8n process: the main one (editor, API, activation), or queue mode's webhook process or worker. */
 export type N8nCommand = 'start' | 'webhook' | 'worker';
@@ -70,6 +71,10 @@ export function stripAnsi(text: string): string {
 	return text.replace(ANSI, '');
 }
 
+function logTail(output: string): string {
+	return stripAnsi(output).slice(-4000);
+}
+
 /** The lines of an n8n log that say a package of nodes or a credential failed to load. */
 export function findLoadErrors(log: string): string[] {
 	return stripAnsi(log)
@@ -87,17 +92,14 @@ export function n8nEnvironment(options: {
 	n8nVersion: string;
 }): Record<string, string> {
 	const { userFolder, port, brokerPort, logLevel, nodeBinDir, n8nVersion } = options;
-	const base: Record<string, string> = {};
-	for (const [key, value] of Object.entries(process.env)) {
-		if (value === undefined) continue;
-		// `npm run` exports npm_* variables (npm_config_local_prefix among them) that would make
-		// the npm n8n runs for community packages act on this repository instead of n8n's folder.
-		if (/^npm_/i.test(key)) continue;
-		// Nothing of the parent's n8n or Node settings may leak in: jest sets NODE_ENV=test, which
-		// makes n8n refuse to load nodes and silence its log.
-		if (/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|E2E_TESTS$|JEST_)/.test(key)) continue;
-		base[key] = value;
-	}
+	// Without npm_* variables: they would make the npm n8n runs for community packages act on
+	// this repository instead of n8n's folder. Nothing of the parent's n8n or Node settings may
+	// leak in either: jest sets NODE_ENV=test, which makes n8n refuse to load nodes and silence its log.
+	const base = Object.fromEntries(
+		Object.entries(withoutNpmSettings(process.env)).filter(
+			([key]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|E2E_TESTS$|JEST_)/.test(key),
+		),
+	);
 	const url = `http://127.0.0.1:${port}`;
 	return {
 		...base,
@@ -173,27 +175,37 @@ export class N8nServer {
 		const runtime = await ensureRuntimeAsync();
 		mkdirSync(path.join(this.userFolder, 'tmp'), { recursive: true });
 		if (!this.port) this.port = this.options.port || (await freePort());
-		const brokerPort = await freePort();
-		const env = {
-			...n8nEnvironment({
-				userFolder: this.userFolder,
-				port: this.port,
-				brokerPort,
-				logLevel: this.options.logLevel ?? 'info',
-				nodeBinDir: path.dirname(runtime.nodeBin),
-				n8nVersion: runtime.n8nVersion,
-			}),
-			...this.options.env,
-		};
-		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
-		const runStart = this.output.length;
+		const env = n8nEnvironment({
+			userFolder: this.userFolder,
+			port: this.port,
+			brokerPort: await freePort(),
+			logLevel: this.options.logLevel ?? 'info',
+			nodeBinDir: path.dirname(runtime.nodeBin),
+			n8nVersion: runtime.n8nVersion,
+		});
 		const command = this.options.command ?? 'start';
+		const runStart = this.output.length;
 		const proc = spawnGroup(runtime.nodeBin, [runtime.n8nBin, command, ...(this.options.args ?? [])], {
 			cwd: this.userFolder,
-			env,
+			env: { ...env, ...this.options.env },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.proc = proc;
+		this.collectOutput(proc);
+		const runOutput = () => this.output.slice(runStart);
+		try {
+			await waitFor(`n8n on ${this.url} to become ready`, () => this.ready(proc, command, runOutput), this.options.readyTimeoutMs ?? 180_000);
+		} catch (error) {
+			await this.stop();
+			if (error instanceof StopWaiting) throw new Error(error.message);
+			throw new Error(`${(error as Error).message}\nn8n's log so far:\n${logTail(runOutput())}`);
+		}
+		return this;
+	}
+
+	/** Keeps what n8n prints, writes it to the log file and echoes it where asked. */
+	private collectOutput(proc: GroupProcess): void {
+		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
 		const collect = (chunk: Buffer) => {
 			const text = chunk.toString('utf8');
 			this.output += text;
@@ -202,32 +214,16 @@ export class N8nServer {
 		};
 		proc.child.stdout?.on('data', collect);
 		proc.child.stderr?.on('data', collect);
+	}
 
-		const timeout = this.options.readyTimeoutMs ?? 180_000;
-		try {
-			await waitFor(
-				`n8n on ${this.url} to become ready`,
-				async () => {
-					if (proc.hasExited()) {
-						throw new StopWaiting(
-							`n8n exited during start-up (${await proc.exited}). Its log:\n${stripAnsi(this.output.slice(runStart)).slice(-4000)}`,
-						);
-					}
-					if (!READY_LINE[command].test(this.output.slice(runStart))) return undefined;
-					if (command === 'worker') return true;
-					const response = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
-					// n8n 1.49 has no readiness check (404): the ready line is the sign there.
-					return response?.status === 200 || response?.status === 404 ? true : undefined;
-				},
-				timeout,
-				250,
-			);
-		} catch (error) {
-			await this.stop();
-			if (error instanceof StopWaiting) throw new Error(error.message);
-			throw new Error(`${(error as Error).message}\nn8n's log so far:\n${stripAnsi(this.output.slice(runStart)).slice(-4000)}`);
-		}
-		return this;
+	/** True once this run's ready line is logged and (but for a worker) the readiness check answers. */
+	private async ready(proc: GroupProcess, command: N8nCommand, runOutput: () => string): Promise<true | undefined> {
+		if (proc.hasExited()) throw new StopWaiting(`n8n exited during start-up (${await proc.exited}). Its log:\n${logTail(runOutput())}`);
+		if (!READY_LINE[command].test(runOutput())) return undefined;
+		if (command === 'worker') return true;
+		const response = await fetch(`${this.url}/healthz/readiness`).catch(() => undefined);
+		// n8n 1.49 has no readiness check (404): the ready line is the sign there.
+		return response?.status === 200 || response?.status === 404 ? true : undefined;
 	}
 
 	/** Stops n8n and every process it started (its task runner); keeps the user folder. */
@@ -268,5 +264,3 @@ export class N8nServer {
 		if (stream) await new Promise<void>((resolve) => stream.end(resolve));
 	}
 }
-
-export { runtimePaths };

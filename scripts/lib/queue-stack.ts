@@ -71,7 +71,8 @@ export class QueueStack {
 			say('starting Postgres and Redis ...');
 			const [postgres, redis] = await Promise.all([startPostgres(postgresBin), startRedis(path.join(this.options.workDir, 'redis'), redisServer)]);
 			this.services.push(postgres, redis);
-			const env = await this.environment(postgres.port, redis.port);
+			const webhookPort = await freePort();
+			const env = this.environment(postgres.port, redis.port, webhookPort);
 			const server = (name: string, command: 'start' | 'webhook' | 'worker', more: { port?: number; args?: string[]; env?: Record<string, string> } = {}) =>
 				new N8nServer({
 					userFolder: this.userFolder(name),
@@ -83,7 +84,7 @@ export class QueueStack {
 					echo: this.options.echo,
 				});
 			this.main = server('main', 'start', { port: this.options.mainPort, env: { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' } });
-			this.webhook = server('webhook', 'webhook', { port: this.webhookPort });
+			this.webhook = server('webhook', 'webhook', { port: webhookPort });
 			this.workers = Array.from({ length: this.options.workers ?? 2 }, (_, i) => server(`worker-${i + 1}`, 'worker', { args: [`--concurrency=${this.options.workerConcurrency ?? 10}`] }));
 			// Main migrates the database: the other processes start once it is ready.
 			say('starting n8n main ...');
@@ -111,10 +112,7 @@ export class QueueStack {
 		return folder;
 	}
 
-	private webhookPort = 0;
-
-	private async environment(postgresPort: number, redisPort: number): Promise<Record<string, string>> {
-		this.webhookPort = await freePort();
+	private environment(postgresPort: number, redisPort: number, webhookPort: number): Record<string, string> {
 		return {
 			EXECUTIONS_MODE: 'queue',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
@@ -127,7 +125,7 @@ export class QueueStack {
 			DB_POSTGRESDB_USER: 'postgres',
 			DB_POSTGRESDB_PASSWORD: '',
 			N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
-			...webhookUrlSetting(runtimePaths().n8nVersion, `http://127.0.0.1:${this.webhookPort}/`),
+			...webhookUrlSetting(runtimePaths().n8nVersion, `http://127.0.0.1:${webhookPort}/`),
 			...this.options.env,
 		};
 	}
