@@ -23,7 +23,7 @@ import path from 'node:path';
 import { ensureRuntimeAsync, runtimeInstalled, runtimePaths } from '../n8n-runtime';
 import { N8nApiError, N8nClient, type Owner, type Workflow, type WorkflowDefinition } from './n8n-client';
 import { N8nServer } from './n8n-server';
-import { buildPackage, installTarball, packPackage, readPackageJson, REPO_DIR } from './package-install';
+import { buildPackage, installTarball, packPackage, readPackageJson, REPO_DIR, type PackageJson } from './package-install';
 import { portIsFree } from './processes';
 import { QueueStack } from './queue-stack';
 import { startSimulator, type SimulatorHandle } from '../../test/simulator';
@@ -187,7 +187,57 @@ export async function main(): Promise<void> {
 	const pkg = readPackageJson();
 	const userFolder = path.join(settings.folder, 'n8n');
 	mkdirSync(userFolder, { recursive: true });
+	const { runtime, tarball, installedAt } = await prepare(settings, pkg);
 
+	step(`Starting the Thoughtly simulator on 127.0.0.1:${settings.simulatorPort} ...`);
+	const simulator = await startSimulator({
+		port: settings.simulatorPort,
+		callCompletionDelayMs: settings.callDelayMs,
+		log: (line) => say(`  [simulator] ${line}`),
+	});
+	const n8n = settings.queue ? queueMode(settings, tarball) : singleProcess(userFolder, settings.n8nPort);
+	let stopping: Promise<void> | undefined;
+	const shutdown = (reason: string, code: number): Promise<void> =>
+		(stopping ??= (async () => {
+			say();
+			step(`${reason}: stopping n8n and the simulator ...`);
+			await n8n.stop();
+			await simulator.stop();
+			say('Stopped. Run npm run dev again to continue where you left off.');
+			process.exit(code);
+		})());
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.on(signal, () => void shutdown(`Received ${signal}`, 0));
+	}
+
+	try {
+		const relativeLog = path.relative(process.cwd(), n8n.logFile);
+		const node = `Node ${runtime.nodeVersion}${runtime.node.source === 'system' ? ', the one running this script' : ''}`;
+		step(`Starting n8n ${runtime.n8nVersion}${settings.queue ? ' in queue mode' : ''} (${node}) on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? n8n.logFile : relativeLog}) ...`);
+		await n8n.start();
+		const loadErrors = n8n.main.loadErrors();
+		if (loadErrors.length > 0) {
+			say(`\n!! n8n reported problems loading ${pkg.name}:\n${loadErrors.map((l) => `   ${l}`).join('\n')}\n`);
+		}
+		const client = new N8nClient(n8n.main.url);
+		const ownerCreated = await logIn(client, settings, userFolder);
+		const credential = await ensureSimulatorCredential(client, simulator);
+		const workflows = await importExamples(client, credential, (m) => say(`  ${m}`));
+		const justImported = new Set(workflows.filter((w) => w.imported).map((w) => w.workflow.id));
+		await resubscribeTriggers(client, justImported, (m) => say(`  ${m}`));
+		await printGuide({ client, settings, pkg, installedAt, n8n, simulator, ownerCreated, workflows });
+
+		const exit = await n8n.main.exitedUnexpectedly();
+		say(`\nn8n stopped on its own (${exit}). The end of its log:\n${n8n.main.log().split('\n').slice(-30).join('\n')}`);
+		await shutdown('n8n exited', 1);
+	} catch (error) {
+		say(`\n${(error as Error).message}`);
+		await shutdown('Start-up failed', 1);
+	}
+}
+
+/** Everything before the servers start: free ports, the build, the n8n runtime, the packed package in n8n's folder. */
+async function prepare(settings: DevSettings, pkg: PackageJson) {
 	await assertPortFree(settings.n8nPort, 'n8n', 'THOUGHTLY_DEV_PORT');
 	await assertPortFree(settings.simulatorPort, 'the Thoughtly simulator', 'THOUGHTLY_SIMULATOR_PORT');
 
@@ -204,104 +254,69 @@ export async function main(): Promise<void> {
 
 	step(`Installing ${pkg.name}@${pkg.version} into n8n's community nodes folder ...`);
 	const tarball = packPackage(path.join(settings.folder, 'pack'));
-	const installedAt = installTarball(tarball, userFolder);
+	return { runtime, tarball, installedAt: installTarball(tarball, path.join(settings.folder, 'n8n')) };
+}
 
-	step(`Starting the Thoughtly simulator on 127.0.0.1:${settings.simulatorPort} ...`);
-	let simulator: SimulatorHandle | undefined = await startSimulator({
-		port: settings.simulatorPort,
-		callCompletionDelayMs: settings.callDelayMs,
-		log: (line) => say(`  [simulator] ${line}`),
-	});
-
-	const n8n = settings.queue ? queueMode(settings, tarball) : singleProcess(userFolder, settings.n8nPort);
-	let stopping: Promise<void> | undefined;
-	const shutdown = (reason: string, code: number): Promise<void> => {
-		stopping ??= (async () => {
-			say();
-			step(`${reason}: stopping n8n and the simulator ...`);
-			await n8n.stop();
-			await simulator?.stop();
-			simulator = undefined;
-			say('Stopped. Run npm run dev again to continue where you left off.');
-			process.exit(code);
-		})();
-		return stopping;
-	};
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		process.on(signal, () => void shutdown(`Received ${signal}`, 0));
-	}
-
+/** Sets the owner up, or logs in; says what to do when the .dev folder's owner has another password. */
+async function logIn(client: N8nClient, settings: DevSettings, userFolder: string): Promise<boolean> {
 	try {
-		const relativeLog = path.relative(process.cwd(), n8n.logFile);
-		const node = `Node ${runtime.nodeVersion}${runtime.node.source === 'system' ? ', the one running this script' : ''}`;
-		step(`Starting n8n ${runtime.n8nVersion}${settings.queue ? ' in queue mode' : ''} (${node}) on 127.0.0.1:${settings.n8nPort} (log: ${relativeLog.startsWith('..') ? n8n.logFile : relativeLog}) ...`);
-		await n8n.start();
-		const server = n8n.main;
-		const loadErrors = server.loadErrors();
-		if (loadErrors.length > 0) {
-			say(`\n!! n8n reported problems loading ${pkg.name}:\n${loadErrors.map((l) => `   ${l}`).join('\n')}\n`);
-		}
-
-		const client = new N8nClient(server.url);
-		let ownerCreated: boolean;
-		try {
-			ownerCreated = await client.ensureOwner(settings.owner);
-		} catch (error) {
-			if (error instanceof N8nApiError && error.status === 401) {
-				throw new Error(
-					`The n8n in ${userFolder} has an owner whose password is not ${settings.owner.password}. ` +
-						'Set THOUGHTLY_DEV_EMAIL and THOUGHTLY_DEV_PASSWORD to your login, or delete the .dev folder to start afresh.',
-				);
-			}
-			throw error;
-		}
-		const credential = await ensureSimulatorCredential(client, simulator);
-		const workflows = await importExamples(client, credential, (m) => say(`  ${m}`));
-		const justImported = new Set(workflows.filter((w) => w.imported).map((w) => w.workflow.id));
-		await resubscribeTriggers(client, justImported, (m) => say(`  ${m}`));
-
-		// n8n also derives `thoughtlyTool` (for AI agents) from the action node; list the package's own nodes.
-		const types = (await client.nodeTypes())
-			.filter((t) => t.name.startsWith(`${pkg.name}.`) && !t.name.endsWith('Tool'))
-			.map((t) => t.name)
-			.sort();
-		say();
-		say(`n8n is running with ${pkg.name} (${installedAt.replace(os.homedir(), '~')})`);
-		say(`  node types loaded:  ${types.length ? types.join(', ') : 'none! see the log above'}`);
-		say(`  Editor:             ${server.url}/`);
-		say(`  Log in:             ${settings.owner.email} / ${settings.owner.password}${ownerCreated ? '  (owner created now)' : ''}`);
-		for (const line of n8n.describe()) say(`  ${line}`);
-		say(`  Credential:         "${DEV_CREDENTIAL_NAME}" → simulator ${simulator.url}`);
-		say(`                      (API token ${simulator.apiToken}, team ID ${simulator.teamId})`);
-		say('  Workflows:');
-		for (const { workflow, imported } of workflows) {
-			say(`    - ${workflow.name}${workflow.active ? ' (active)' : ''}${imported ? '' : ' (kept from an earlier run)'}`);
-			say(`      ${server.url}/workflow/${workflow.id}`);
-		}
-		say();
-		say('What to try first:');
-		say('  1. Open "New lead → Thoughtly contact → call" and click "Execute workflow": it creates a');
-		say('     contact in the simulator and has the Sales Qualifier agent call it.');
-		say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
-		say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
-		say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
-		for (const url of mcpServerUrls(server.url, workflows)) {
-			say(`  4. Connect an MCP client to ${url}: the published "MCP server" example`);
-			say('     offers Find contacts, Create contact and Call contact as tools, as an AI agent sees them.');
-		}
-		say('  5. Execute "Call a lead and wait for the outcome": it calls a new lead and waits (status');
-		say('     "waiting") until the call has ended, then writes the outcome in its last node.');
-		say('  The simulator prints every request it receives below.');
-		say();
-		say('Press Ctrl+C to stop n8n and the simulator.');
-
-		const exit = await server.exitedUnexpectedly();
-		say(`\nn8n stopped on its own (${exit}). The end of its log:\n${server.log().split('\n').slice(-30).join('\n')}`);
-		await shutdown('n8n exited', 1);
+		return await client.ensureOwner(settings.owner);
 	} catch (error) {
-		say(`\n${(error as Error).message}`);
-		await shutdown('Start-up failed', 1);
+		if (!(error instanceof N8nApiError && error.status === 401)) throw error;
+		throw new Error(
+			`The n8n in ${userFolder} has an owner whose password is not ${settings.owner.password}. ` +
+				'Set THOUGHTLY_DEV_EMAIL and THOUGHTLY_DEV_PASSWORD to your login, or delete the .dev folder to start afresh.',
+		);
 	}
+}
+
+/** Where everything is, and what to try first. */
+async function printGuide(run: {
+	client: N8nClient;
+	settings: DevSettings;
+	pkg: PackageJson;
+	installedAt: string;
+	n8n: DevN8n;
+	simulator: SimulatorHandle;
+	ownerCreated: boolean;
+	workflows: Array<{ workflow: Workflow; imported: boolean }>;
+}): Promise<void> {
+	const { client, settings, pkg, simulator, workflows } = run;
+	const url = run.n8n.main.url;
+	// n8n also derives `thoughtlyTool` (for AI agents) from the action node; list the package's own nodes.
+	const types = (await client.nodeTypes())
+		.filter((t) => t.name.startsWith(`${pkg.name}.`) && !t.name.endsWith('Tool'))
+		.map((t) => t.name)
+		.sort();
+	say();
+	say(`n8n is running with ${pkg.name} (${run.installedAt.replace(os.homedir(), '~')})`);
+	say(`  node types loaded:  ${types.length ? types.join(', ') : 'none! see the log above'}`);
+	say(`  Editor:             ${url}/`);
+	say(`  Log in:             ${settings.owner.email} / ${settings.owner.password}${run.ownerCreated ? '  (owner created now)' : ''}`);
+	for (const line of run.n8n.describe()) say(`  ${line}`);
+	say(`  Credential:         "${DEV_CREDENTIAL_NAME}" → simulator ${simulator.url}`);
+	say(`                      (API token ${simulator.apiToken}, team ID ${simulator.teamId})`);
+	say('  Workflows:');
+	for (const { workflow, imported } of workflows) {
+		say(`    - ${workflow.name}${workflow.active ? ' (active)' : ''}${imported ? '' : ' (kept from an earlier run)'}`);
+		say(`      ${url}/workflow/${workflow.id}`);
+	}
+	say();
+	say('What to try first:');
+	say('  1. Open "New lead → Thoughtly contact → call" and click "Execute workflow": it creates a');
+	say('     contact in the simulator and has the Sales Qualifier agent call it.');
+	say(`  2. About ${Math.round(settings.callDelayMs / 1000)} s later the simulator completes the call and sends "Call Completed"`);
+	say('     to the active "Thoughtly call completed → outcome" workflow: open it, then its Executions tab.');
+	say('  3. Add a Thoughtly node to a new workflow: the credential is already set up.');
+	for (const mcpUrl of mcpServerUrls(url, workflows)) {
+		say(`  4. Connect an MCP client to ${mcpUrl}: the published "MCP server" example`);
+		say('     offers Find contacts, Create contact and Call contact as tools, as an AI agent sees them.');
+	}
+	say('  5. Execute "Call a lead and wait for the outcome": it calls a new lead and waits (status');
+	say('     "waiting") until the call has ended, then writes the outcome in its last node.');
+	say('  The simulator prints every request it receives below.');
+	say();
+	say('Press Ctrl+C to stop n8n and the simulator.');
 }
 
 /** What `main` needs of n8n, whether one process or queue mode's several. */
