@@ -17,7 +17,6 @@
  *   `not_published` once `POST .../deactivate` is through.
  * - `POST /rest/workflows/:id/run` with `triggerToStartFrom` starts a manual execution and
  *   answers with its id at once; the execution is read from `GET /rest/executions/:id`.
- * - A workflow is archived before it is deleted.
  *
  * How n8n 1.x (1.123.81, and 1.49.0 as far as used here) differs:
  * - There is no publication: `PATCH /rest/workflows/:id` with `active` and the current
@@ -25,8 +24,7 @@
  *   makes the PATCH fail with its message. `active` on the workflow says whether it is live.
  * - `POST /rest/workflows/:id/run` takes the workflow itself (`workflowData`).
  * - `POST /rest/credentials/test` tests saved credentials only.
- * - Before 1.x's later versions, login reads `email` instead of `emailOrLdapLoginId`, and
- *   there is no archive (a workflow is deleted as it is).
+ * - Before 1.x's later versions, login reads `email` instead of `emailOrLdapLoginId`.
  */
 import { parse as parseFlatted } from 'flatted';
 import { StopWaiting, waitFor } from './processes';
@@ -214,10 +212,6 @@ export class N8nClient {
 		return parsed as T;
 	}
 
-	get loggedIn(): boolean {
-		return this.cookie !== undefined;
-	}
-
 	/** The settings the editor reads before login; tells whether the owner is set up yet. */
 	async settings(): Promise<{ userManagement: { showSetupOnFirstLoad?: boolean }; communityNodesEnabled?: boolean }> {
 		return await this.request('GET', '/settings');
@@ -324,20 +318,6 @@ export class N8nClient {
 
 	async createWorkflow(definition: WorkflowDefinition): Promise<Workflow> {
 		return await this.request('POST', '/workflows', { settings: {}, ...definition, active: false });
-	}
-
-	async updateWorkflow(id: string, changes: Partial<WorkflowDefinition> & { versionId: string }): Promise<Workflow> {
-		return await this.request('PATCH', `/workflows/${id}`, changes);
-	}
-
-	async deleteWorkflow(id: string): Promise<void> {
-		try {
-			await this.request('POST', `/workflows/${id}/archive`);
-		} catch (error) {
-			// An n8n without archiving deletes the workflow as it is.
-			if (!(error instanceof N8nApiError && error.status === 404)) throw error;
-		}
-		await this.request('DELETE', `/workflows/${id}`);
 	}
 
 	/** n8n 2.x only: where publishing the workflow stands. */
@@ -483,10 +463,4 @@ export function nodeOutput(execution: Execution, nodeName: string, outputIndex =
 	}
 	const run = runs[runs.length - 1];
 	return (run.data?.main?.[outputIndex] ?? []).map((item) => item.json);
-}
-
-/** The error a node ended with, if any. */
-export function nodeError(execution: Execution, nodeName: string): NodeRun['error'] | undefined {
-	const runs = execution.data.resultData.runData[nodeName];
-	return runs?.[runs.length - 1]?.error ?? undefined;
 }

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureChromium } from '../../../scripts/chromium';
 import { ensureRuntimeAsync } from '../../../scripts/n8n-runtime';
-import { N8nClient } from '../../../scripts/lib/n8n-client';
-import { N8nServer } from '../../../scripts/lib/n8n-server';
-import { buildPackage, installTarball, packPackage } from '../../../scripts/lib/package-install';
+import type { N8nServer } from '../../../scripts/lib/n8n-server';
+import { buildPackage, packPackage } from '../../../scripts/lib/package-install';
 import { startSimulator, type SimulatorHandle } from '../../simulator';
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, OWNER, STATE_ENV, type SuiteState } from './suite';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE, STATE_ENV, startN8nWithOwner, type SuiteState } from './suite';
 
 export interface GlobalHandles {
 	server: N8nServer;
@@ -55,30 +54,27 @@ export default async function globalSetup(): Promise<void> {
 	});
 
 	const userFolder = path.join(workDir, 'n8n-shared');
-	installTarball(tarball, userFolder);
-	const server = new N8nServer({ userFolder, logLevel: 'debug' });
-	globalThis.__THOUGHTLY_E2E__ = { server, simulator, workDir };
+	let server: N8nServer | undefined;
 	let credential: { id: string };
 	let n8nVersion: string;
 	try {
 		say('starting the shared n8n ...');
-		await server.start();
-		const client = new N8nClient(server.url);
-		await client.ensureOwner(OWNER);
-		n8nVersion = await client.version();
-		credential = await client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
+		const n8n = await startN8nWithOwner(userFolder, tarball);
+		server = n8n.server;
+		n8nVersion = await n8n.client.version();
+		credential = await n8n.client.createCredential(CREDENTIAL_NAME, CREDENTIAL_TYPE, {
 			apiToken: simulator.apiToken,
 			teamId: simulator.teamId,
 			baseUrl: simulator.url,
 		});
 	} catch (error) {
 		// Jest skips the global teardown when the set-up fails: stop what was started here.
-		globalThis.__THOUGHTLY_E2E__ = undefined;
-		await server.close();
+		await server?.close();
 		await simulator.stop();
-		say(`set-up failed; n8n's log is in ${server.logFile}`);
+		say(`set-up failed; n8n's log is in ${path.join(userFolder, 'n8n.log')}`);
 		throw error;
 	}
+	globalThis.__THOUGHTLY_E2E__ = { server, simulator, workDir };
 
 	const state: SuiteState = {
 		workDir,

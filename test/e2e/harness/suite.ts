@@ -87,7 +87,6 @@ export interface Shared {
 /** The shared n8n (logged in as the owner) and the simulator. */
 export async function shared(): Promise<Shared> {
 	const state = readState();
-	await dropStaleConnections(state.n8nUrl);
 	const n8n = new N8nClient(state.n8nUrl);
 	await n8n.login(OWNER.email, OWNER.password);
 	return {
@@ -97,22 +96,6 @@ export async function shared(): Promise<Shared> {
 		credential: { id: state.credentialId, name: CREDENTIAL_NAME },
 		n8nLog: () => stripAnsi(readFileSync(state.n8nLogFile, 'utf8')),
 	};
-}
-
-/**
- * The test files run in the process of the global set-up, so fetch may reuse a keep-alive
- * connection the set-up opened. n8n closes idle ones after 5 s; on a loaded machine the first
- * test file can start later than that, and a POST sent on a connection n8n has just closed fails
- * with "other side closed". A GET answers that instead (and discards the connection).
- */
-async function dropStaleConnections(n8nUrl: string): Promise<void> {
-	for (let attempt = 0; attempt < 3; attempt++) {
-		const response = await fetch(`${n8nUrl}/healthz`).catch(() => undefined);
-		if (response) {
-			await response.text();
-			return;
-		}
-	}
 }
 
 export function simulatorCredentialData(state: SuiteState): Record<string, unknown> {
@@ -133,12 +116,21 @@ export async function startOwnN8n(
 	options: { installPackage?: boolean; env?: Record<string, string>; beforeOwner?: (server: N8nServer) => Promise<void> } = {},
 ): Promise<OwnN8n> {
 	const state = readState();
-	const userFolder = path.join(state.workDir, name);
+	const tarball = options.installPackage === false ? undefined : state.tarball;
+	return await startN8nWithOwner(path.join(state.workDir, name), tarball, options);
+}
+
+/** An n8n in `userFolder` with the tarball installed as a community package (if given), logged in as the owner. */
+export async function startN8nWithOwner(
+	userFolder: string,
+	tarball: string | undefined,
+	options: { env?: Record<string, string>; beforeOwner?: (server: N8nServer) => Promise<void> } = {},
+): Promise<OwnN8n> {
 	mkdirSync(userFolder, { recursive: true });
-	if (options.installPackage !== false) installTarball(state.tarball, userFolder);
+	if (tarball) installTarball(tarball, userFolder);
 	const server = new N8nServer({ userFolder, logLevel: 'debug', env: options.env });
-	await server.start();
 	try {
+		await server.start();
 		await options.beforeOwner?.(server);
 		const client = new N8nClient(server.url);
 		await client.ensureOwner(OWNER);
