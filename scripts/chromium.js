@@ -7,8 +7,8 @@
  */
 'use strict';
 
-const { execFileSync, spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
+const execa = require('execa');
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
@@ -20,16 +20,12 @@ function chromiumPath() {
 function aptGet(args) {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const [command, commandArgs] = asRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-	const result = spawnSync(command, commandArgs, {
-		stdio: ['ignore', 'inherit', 'inherit'],
-		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-	});
-	if (result.error || result.status !== 0) {
-		const why = result.error ? result.error.message : `exit code ${result.status}`;
+	try {
+		execa.sync(command, commandArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { DEBIAN_FRONTEND: 'noninteractive' } });
+	} catch (error) {
 		throw new Error(
-			`Could not install Chromium (${command} ${commandArgs.join(' ')}: ${why}). The editor test ` +
-				`needs Debian's chromium package: install it with "apt-get install chromium" as root, or set ` +
-				`THOUGHTLY_CHROMIUM to the path of a Chromium or Chrome binary.`,
+			`Could not install Chromium (${error.shortMessage}). The editor test needs Debian's chromium package: install it ` +
+				'with "apt-get install chromium" as root, or set THOUGHTLY_CHROMIUM to the path of a Chromium or Chrome binary.',
 		);
 	}
 }
@@ -56,10 +52,10 @@ function ensureChromium() {
 
 /** The browser's version line ("Chromium 131.0.6778.85 built on Debian ..."). */
 function chromiumVersion(path) {
-	return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+	return execa.sync(path, ['--version']).stdout;
 }
 
-module.exports = { ensureChromium, chromiumPath, chromiumVersion };
+module.exports = { ensureChromium, chromiumVersion };
 
 if (require.main === module) {
 	try {
