@@ -144,7 +144,6 @@ export class N8nServer {
 	private output = '';
 	private logStream?: WriteStream;
 	private readonly options: N8nServerOptions;
-	private readonly stopping = new WeakSet<GroupProcess>();
 
 	constructor(options: N8nServerOptions) {
 		this.options = options;
@@ -230,10 +229,7 @@ export class N8nServer {
 	async stop(): Promise<void> {
 		const proc = this.proc;
 		this.proc = undefined;
-		if (proc) {
-			this.stopping.add(proc);
-			await proc.stop();
-		}
+		await proc?.stop();
 	}
 
 	/**
@@ -244,8 +240,8 @@ export class N8nServer {
 		const proc = this.proc;
 		if (!proc) return await new Promise<never>(() => undefined);
 		const code = await proc.exited;
-		if (this.stopping.has(proc)) return await new Promise<never>(() => undefined);
-		return code;
+		// stop() and restart() replace this.proc before the process exits.
+		return this.proc === proc ? code : await new Promise<never>(() => undefined);
 	}
 
 	/** Stops n8n and starts it again on the same port with the same user folder. */

@@ -23,10 +23,6 @@ export interface PackageJson {
 	name: string;
 	version: string;
 	dependencies?: Record<string, string>;
-	devDependencies?: Record<string, string>;
-	peerDependencies?: Record<string, string>;
-	optionalDependencies?: Record<string, string>;
-	n8n?: { nodes?: string[]; credentials?: string[] };
 	[key: string]: unknown;
 }
 

@@ -32,25 +32,17 @@ export class LocalRegistry {
 	async start(): Promise<this> {
 		mkdirSync(path.join(this.dir, 'storage'), { recursive: true });
 		this.port = await freePort();
-		const config = [
-			`storage: ${JSON.stringify(path.join(this.dir, 'storage'))}`,
-			'auth:',
-			'  htpasswd:',
-			`    file: ${JSON.stringify(path.join(this.dir, 'htpasswd'))}`,
-			'    max_users: 10',
-			'uplinks: {}',
-			'packages:',
-			"  '**':",
-			'    access: $all',
-			'    publish: $authenticated',
-			'    unpublish: $authenticated',
-			'web:',
-			'  enable: false',
-			'log: { type: stdout, format: pretty, level: warn }',
-			'',
-		].join('\n');
+		// JSON is YAML too: verdaccio reads it as its config.yaml.
+		const config = {
+			storage: path.join(this.dir, 'storage'),
+			auth: { htpasswd: { file: path.join(this.dir, 'htpasswd'), max_users: 10 } },
+			uplinks: {},
+			packages: { '**': { access: '$all', publish: '$authenticated', unpublish: '$authenticated' } },
+			web: { enable: false },
+			log: { type: 'stdout', format: 'pretty', level: 'warn' },
+		};
 		const configFile = path.join(this.dir, 'config.yaml');
-		writeFileSync(configFile, config);
+		writeFileSync(configFile, JSON.stringify(config, null, 2));
 		const bin = path.join(REPO_DIR, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
 		const proc = spawnGroup(process.execPath, [bin, '--config', configFile, '--listen', `127.0.0.1:${this.port}`], {
 			cwd: this.dir,
