@@ -9,25 +9,12 @@
 
 const { existsSync } = require('node:fs');
 const execa = require('execa');
+const { aptInstall } = require('./apt');
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 function chromiumPath() {
 	return process.env.THOUGHTLY_CHROMIUM || DEBIAN_CHROMIUM;
-}
-
-/** apt-get as root, or through `sudo -n` (never asks for a password). */
-function aptGet(args) {
-	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const [command, commandArgs] = asRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-	try {
-		execa.sync(command, commandArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { DEBIAN_FRONTEND: 'noninteractive' } });
-	} catch (error) {
-		throw new Error(
-			`Could not install Chromium (${error.shortMessage}). The editor test needs Debian's chromium package: install it ` +
-				'with "apt-get install chromium" as root, or set THOUGHTLY_CHROMIUM to the path of a Chromium or Chrome binary.',
-		);
-	}
 }
 
 /** Returns the Chromium to drive, installing Debian's package first when it is missing. */
@@ -37,15 +24,12 @@ function ensureChromium() {
 	if (process.env.THOUGHTLY_CHROMIUM) {
 		throw new Error(`THOUGHTLY_CHROMIUM is ${path}, which does not exist`);
 	}
-	if (!existsSync('/usr/bin/apt-get')) {
-		throw new Error(
-			`${DEBIAN_CHROMIUM} is missing and this machine has no apt-get: set THOUGHTLY_CHROMIUM to ` +
-				'the path of a Chromium or Chrome binary to run the editor test.',
-		);
-	}
 	process.stderr.write(`[chromium] ${DEBIAN_CHROMIUM} is missing: installing Debian's chromium package ...\n`);
-	aptGet(['update']);
-	aptGet(['install', '-y', '--no-install-recommends', 'chromium']);
+	aptInstall(
+		['chromium'],
+		`${DEBIAN_CHROMIUM} is missing and could not be installed. The editor test needs Debian's chromium package: install it ` +
+			'with "apt-get install chromium" as root, or set THOUGHTLY_CHROMIUM to the path of a Chromium or Chrome binary',
+	);
 	if (!existsSync(path)) throw new Error(`apt-get installed chromium, but ${path} is still missing`);
 	return path;
 }

@@ -3,14 +3,15 @@
  * folder of the caller's: no system service, nothing left behind once stopped.
  *
  * The servers come from the machine (Debian's `postgresql` and `redis-server`, Homebrew's on a
- * Mac). Where they are missing and this is a Debian-like machine on which we are root, they are
- * installed with apt-get; otherwise the error says what to install. Postgres refuses to run as
+ * Mac). Where they are missing on a Debian-like machine, they are installed with apt-get
+ * (scripts/apt.js); otherwise the error says what to install. Postgres refuses to run as
  * root, so as root its commands run as the `postgres` user (created by Debian's package).
  */
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import execa from 'execa';
+import { aptInstall, isRoot } from '../apt';
 import { freePort, portIsFree, spawnGroup, StopWaiting, waitFor, type GroupProcess } from './processes';
 
 export interface Service {
@@ -18,8 +19,6 @@ export interface Service {
 	port: number;
 	stop(): Promise<void>;
 }
-
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
 function onPath(command: string): string | undefined {
 	return execa.sync('sh', ['-c', `command -v ${command}`], { reject: false }).stdout || undefined;
@@ -39,30 +38,16 @@ function postgresBinDir(): string | undefined {
 	return initdb && existsSync(path.join(path.dirname(initdb), 'postgres')) ? path.dirname(initdb) : undefined;
 }
 
-function aptInstall(packages: string[]): void {
-	const hint = `Install them yourself (Debian/Ubuntu: apt-get install ${packages.join(' ')}; macOS: brew install postgresql redis).`;
-	if (os.platform() !== 'linux' || !isRoot() || !onPath('apt-get')) {
-		throw new Error(`Queue mode needs ${packages.join(' and ')}, which are not installed. ${hint}`);
-	}
-	process.stderr.write(`[queue] installing ${packages.join(', ')} with apt-get ...\n`);
-	const env = { DEBIAN_FRONTEND: 'noninteractive' };
-	for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
-		try {
-			execa.sync('apt-get', args, { env, timeout: 15 * 60_000 });
-		} catch (error) {
-			const { shortMessage, stderr } = error as execa.ExecaSyncError;
-			throw new Error(`${shortMessage}. ${hint}\n${stderr.split('\n').slice(-15).join('\n')}`);
-		}
-	}
-}
-
 /** Makes sure both servers are on this machine, installing the missing ones where it can. */
 export function ensureQueueServers(): { postgresBin: string; redisServer: string } {
 	const missing = [
 		...(postgresBinDir() ? [] : ['postgresql']),
 		...(onPath('redis-server') ? [] : ['redis-server']),
 	];
-	if (missing.length) aptInstall(missing);
+	if (missing.length) {
+		const install = `Debian/Ubuntu: apt-get install ${missing.join(' ')}; macOS: brew install postgresql redis`;
+		aptInstall(missing, `Queue mode needs ${missing.join(' and ')}, which are not installed and could not be installed (${install})`);
+	}
 	const postgresBin = postgresBinDir();
 	const redisServer = onPath('redis-server');
 	if (!postgresBin || !redisServer) throw new Error(`Still missing after installing: ${postgresBin ? '' : 'postgres '}${redisServer ? '' : 'redis-server'}`);
