@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { agentRLC } from '../Thoughtly/actions/common.descriptions';
 import { MAIN_CONNECTION } from '../Thoughtly/helpers/connections';
+import { secretsMatch } from '../Thoughtly/helpers/secrets';
 import { searchAgents } from '../Thoughtly/methods/listSearch';
 import type { ThoughtlyCredentials } from '../Thoughtly/transport';
 import { THOUGHTLY_CREDENTIAL } from '../Thoughtly/transport';
@@ -34,7 +35,6 @@ import {
 	readState,
 	reconcile,
 	SECRET_QUERY_PARAMETER,
-	secretsMatch,
 	subscribeAll,
 	unsubscribeAll,
 } from './subscriptions';

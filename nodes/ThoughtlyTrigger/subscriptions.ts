@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -48,14 +48,6 @@ function clearState(state: TriggerState): void {
 
 function newSecret(): string {
 	return randomBytes(32).toString('hex');
-}
-
-/** Compares secrets in constant time, so the answer's timing says nothing about the secret. */
-export function secretsMatch(received: unknown, expected: string | undefined): boolean {
-	if (typeof received !== 'string' || !expected) return false;
-	const a = Buffer.from(received);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** This node's webhook URL with the event and the secret as query parameters. */

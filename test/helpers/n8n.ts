@@ -174,6 +174,16 @@ export class TestInput implements INodeType {
 
 export const TEST_INPUT_TYPE = 'n8n-nodes-thoughtly-test.testInput';
 
+/** The node that feeds a test's items to the node under test. */
+export const TEST_INPUT_NODE: INode = {
+	id: 'node-test-input',
+	name: 'Test Input',
+	type: TEST_INPUT_TYPE,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
 /** The server's NodeTypes and CredentialTypes, over one package loaded from source. */
 export class PackageTypes implements INodeTypes {
 	readonly loader = new SourcePackageLoader();
@@ -652,14 +662,7 @@ export class N8nHarness {
 		input: Array<IDataObject | INodeExecutionData> = [{}],
 		options: { mode?: WorkflowExecuteMode } = {},
 	): Promise<NodeRunResult> {
-		const start: INode = {
-			id: 'node-test-input',
-			name: 'Test Input',
-			type: TEST_INPUT_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		};
+		const start = TEST_INPUT_NODE;
 		const node = this.node(spec);
 		const connections = {
 			[start.name]: { main: [[{ node: node.name, type: NodeConnectionTypes.Main, index: 0 }]] },

@@ -28,7 +28,7 @@ import type {
 import { deepCopy, NodeConnectionTypes } from 'n8n-workflow';
 
 import type { N8nHarness } from './n8n';
-import { nodeTypeName, TEST_INPUT_TYPE } from './n8n';
+import { nodeTypeName, TEST_INPUT_NODE } from './n8n';
 
 /** The tool type n8n's server derives from a node type marked `usableAsTool`. */
 export function toolVariant(nodeType: INodeType): INodeType {
@@ -142,14 +142,7 @@ export async function runAgent(
 	credentials: INode['credentials'],
 	requests: IDataObject[],
 ): Promise<IDataObject[]> {
-	const start: INode = {
-		id: 'node-test-input',
-		name: 'Test Input',
-		type: TEST_INPUT_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const start = TEST_INPUT_NODE;
 	const agent: INode = {
 		id: 'node-test-agent',
 		name: 'Test Agent',

@@ -8,7 +8,7 @@ import type { IDataObject, INode, INodeCredentialsDetails, INodeExecutionData, I
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { N8nHarness } from '../../helpers/n8n';
-import { startN8n, TEST_INPUT_TYPE } from '../../helpers/n8n';
+import { startN8n, TEST_INPUT_NODE } from '../../helpers/n8n';
 import { DeployedTrigger } from '../../helpers/trigger';
 import type { StoredExecution, WaitingExecutions } from '../../helpers/waiting';
 import { startWaitingExecutions } from '../../helpers/waiting';
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const NODE_ID = 'b8f0a4de-3c1e-4a57-9a2b-6f1e2d3c4b5a';
-const START: INode = { id: 'node-start', name: 'Test Input', type: TEST_INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+const START = TEST_INPUT_NODE;
 
 function callNode(parameters: INodeParameters, settings: Partial<INode> = {}): INode {
 	return {

@@ -6,10 +6,9 @@ import { THOUGHTLY_CREDENTIAL, thoughtlyApiRequest } from '../../../transport';
 import { normalizeBaseUrl } from '../../../transport/send';
 import { assertThoughtlyCanReach } from '../../../../ThoughtlyTrigger/reachability';
 import type { Subscription } from '../../../../ThoughtlyTrigger/subscriptions';
-import { subscribe, unsubscribe } from '../../../../ThoughtlyTrigger/subscriptions';
+import { listSubscriptions, removeExpiredWaits, subscribe, unsubscribe } from '../../../../ThoughtlyTrigger/subscriptions';
 import type { PlacedCall } from './outcome';
 import { isAwaited } from './outcome';
-import { sweepExpiredWaits } from './sweep';
 import { CORRELATION_FIELD, itemKey, newRunKey, waitUrl } from './waitUrl';
 
 export const MAX_WAIT_MINUTES = 24 * 60;
@@ -58,7 +57,7 @@ async function readyRun(this: IExecuteFunctions): Promise<WaitRun> {
 	if (run.ready) return run;
 	const credentials = await this.getCredentials<ThoughtlyCredentials>(THOUGHTLY_CREDENTIAL);
 	assertThoughtlyCanReach.call(this, run.resumeUrl, normalizeBaseUrl(credentials.baseUrl));
-	await sweepExpiredWaits.call(this, run.resumeUrl);
+	await removeExpiredWaits.call(this, await listSubscriptions.call(this), run.resumeUrl);
 	run.ready = true;
 	return run;
 }

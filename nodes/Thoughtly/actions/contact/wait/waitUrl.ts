@@ -1,4 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHmac, randomBytes } from 'crypto';
+
+import { secretsMatch } from '../../../helpers/secrets';
 
 /**
  * What a Call-and-Wait subscription's URL carries besides n8n's resume URL (which holds the
@@ -35,8 +37,7 @@ export function ownItemIndex(key: string, secret: string, executionId: string): 
 	const match = ITEM_KEY.exec(key);
 	if (!match) return undefined;
 	const [, nonce, mac, index] = match;
-	const expected = keyMac(secret, executionId, nonce);
-	return timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) ? Number(index) : undefined;
+	return secretsMatch(mac, keyMac(secret, executionId, nonce)) ? Number(index) : undefined;
 }
 
 function keyMac(secret: string, executionId: string, nonce: string): string {
